@@ -1,0 +1,157 @@
+// Turns the bytes of a file into text, and says which encoding they were in.
+//
+// Scraped Chinese comes as UTF-8 (with or without BOM), UTF-16 with a BOM,
+// GBK/GB18030 from mainland sites and Big5 from Taiwan and Hong Kong. Both
+// legacy decoders accept almost any byte pair, so validity alone cannot choose
+// between them: each candidate decoding is scored by how many of its Han
+// characters are common ones (pipeline/data/common-han.txt). A wrong decoding
+// produces rare characters and replacement characters; a right one does not.
+// Bytes that no candidate turns into text (NUL bytes, mostly undecodable) are
+// refused with a reason instead of being cleaned into garbage.
+
+import { readFileSync } from 'node:fs';
+import { dataPath } from './paths.js';
+
+export class NotTextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotTextError';
+  }
+}
+
+export interface Decoded {
+  text: string;
+  /** utf-8, utf-8-bom, utf-16le, utf-16be, gbk, gb18030 or big5. */
+  encoding: string;
+  /** Byte sequences that were invalid in that encoding and became U+FFFD. */
+  invalid: number;
+}
+
+let commonHan: Set<number> | undefined;
+function common(): Set<number> {
+  if (!commonHan) {
+    const raw = readFileSync(dataPath('pipeline', 'data', 'common-han.txt'), 'utf8');
+    const set = new Set<number>();
+    for (const line of raw.split('\n')) {
+      if (line.startsWith('#')) continue;
+      for (const ch of line) set.add(ch.codePointAt(0)!);
+    }
+    commonHan = set;
+  }
+  return commonHan;
+}
+
+/** Share of replaced/control characters above which a decoding is not text. */
+const MAX_BAD_SHARE = 0.1;
+/** Below this share of common characters among Han ones, a legacy decoding is garbage. */
+const MIN_COMMON_SHARE = 0.5;
+/** How much of the file the NUL-byte test reads (git reads 8000 bytes for the same test). */
+const NUL_PROBE = 64 * 1024;
+
+interface Tally {
+  chars: number;
+  bad: number;
+  han: number;
+  common: number;
+}
+
+function tally(text: string): Tally {
+  const set = common();
+  let chars = 0;
+  let bad = 0;
+  let han = 0;
+  let commonCount = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    chars++;
+    if (c === 0xfffd || c < 0x20 || c === 0x7f || (c >= 0xe000 && c <= 0xf8ff)) bad++;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x3134f)) {
+      han++;
+      if (set.has(c)) commonCount++;
+    }
+  }
+  return { chars, bad, han, common: commonCount };
+}
+
+/** Higher is more plausible: common Han characters count for, rare ones and replacements against. */
+function plausibility(t: Tally): number {
+  if (t.chars === 0) return 0;
+  return (t.common - (t.han - t.common) - 3 * t.bad) / t.chars;
+}
+
+function countInvalid(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\ufffd'); i !== -1; i = text.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
+
+/** True when the GB bytes use GB18030's four-byte form, i.e. they are not plain GBK. */
+function usesFourByteGb(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length - 1; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    if (b >= 0x81 && b <= 0xfe) {
+      const b2 = bytes[i + 1]!;
+      if (b2 >= 0x30 && b2 <= 0x39) return true;
+      i++; // skip the trail byte of a two-byte character
+    }
+  }
+  return false;
+}
+
+export function decode(bytes: Uint8Array): Decoded {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(3));
+    return checked({ text, encoding: 'utf-8-bom', invalid: countInvalid(text) });
+  }
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(2));
+    return checked({ text, encoding, invalid: countInvalid(text) });
+  }
+  const probe = bytes.subarray(0, NUL_PROBE);
+  if (probe.includes(0)) {
+    throw new NotTextError('contains NUL bytes: a binary file (or UTF-16 without a byte-order mark)');
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return checked({ text, encoding: 'utf-8', invalid: 0 });
+  } catch {
+    // not valid UTF-8: weigh it against the legacy Chinese encodings below
+  }
+  const candidates: Decoded[] = [];
+  for (const label of ['utf-8', 'gb18030', 'big5'] as const) {
+    const text = new TextDecoder(label).decode(bytes);
+    const encoding = label === 'gb18030' && !usesFourByteGb(bytes) ? 'gbk' : label;
+    candidates.push({ text, encoding, invalid: countInvalid(text) });
+  }
+  let best = candidates[0]!;
+  let bestScore = -Infinity;
+  for (const c of candidates) {
+    const s = plausibility(tally(c.text));
+    if (s > bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return checked(best);
+}
+
+/** Refuses a decoding that is not text: too many replaced or control characters, or Han garbage. */
+function checked(d: Decoded): Decoded {
+  const t = tally(d.text);
+  if (t.chars === 0) return d;
+  const badShare = t.bad / t.chars;
+  if (badShare > MAX_BAD_SHARE) {
+    throw new NotTextError(
+      `not text: ${(badShare * 100).toFixed(0)}% of the characters are invalid bytes or control codes in the best decoding (${d.encoding})`,
+    );
+  }
+  if (d.encoding !== 'utf-8' && d.encoding !== 'utf-8-bom' && t.han >= 20 && t.common / t.han < MIN_COMMON_SHARE) {
+    throw new NotTextError(
+      `not text: decoded as ${d.encoding}, only ${((t.common / t.han) * 100).toFixed(0)}% of its Han characters are common ones (undecodable bytes)`,
+    );
+  }
+  return d;
+}

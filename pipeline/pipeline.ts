@@ -1,0 +1,146 @@
+// The runner: applies the ordered stages to one document at a time, applies
+// their edits, times them, and turns what they found into a report.
+
+import { performance } from 'node:perf_hooks';
+import { resolveStages, type PipelineConfig, type ResolvedStage } from './config.js';
+import { applyEdits } from './edits.js';
+import { charCount } from './text.js';
+import type { CleanResult, CorpusContext, Doc, Finding, InputDoc, Report, StageTrace } from './types.js';
+
+/** The in-memory corpus context: one map of named structures for the whole run. */
+export class MemoryCorpusContext implements CorpusContext {
+  scannedDocuments: number | undefined = undefined;
+  private readonly stores = new Map<string, unknown>();
+
+  store<T>(name: string, create: () => T): T {
+    if (!this.stores.has(name)) this.stores.set(name, create());
+    return this.stores.get(name) as T;
+  }
+}
+
+export class StageError extends Error {
+  constructor(
+    readonly stage: string,
+    override readonly cause: unknown,
+  ) {
+    super(`stage ${stage} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StageError';
+  }
+}
+
+export interface PipelineOptions extends PipelineConfig {
+  /** Shared state across documents; a fresh in-memory one by default. */
+  context?: CorpusContext & { scannedDocuments: number | undefined };
+}
+
+export interface Pipeline {
+  /** Stage names in the order they run. */
+  readonly stages: readonly string[];
+  readonly context: CorpusContext;
+  /** True when some stage wants a first pass over the corpus (see `scan`). */
+  readonly needsScan: boolean;
+  /** First pass: feed every document's text before processing any (stages with `scan`). */
+  scan(text: string): void;
+  /** Cleans one document. Throws StageError when a stage fails. */
+  process(input: InputDoc): CleanResult;
+}
+
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
+  const resolved: ResolvedStage[] = resolveStages(options);
+  const context = options.context ?? new MemoryCorpusContext();
+  const scanners = resolved.filter((r) => r.stage.scan);
+  let scanned = 0;
+
+  return {
+    stages: resolved.map((r) => r.stage.name),
+    context,
+    needsScan: scanners.length > 0,
+    scan(text) {
+      for (const { stage, options: o } of scanners) stage.scan!(text, o, context);
+      context.scannedDocuments = ++scanned;
+    },
+    process(input) {
+      return run(resolved, input, context);
+    },
+  };
+}
+
+function run(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): CleanResult {
+  let doc: Doc = { ...input, original: input.text, data: {}, reasons: [] };
+  const trace: StageTrace[] = [];
+  for (const { stage, options } of resolved) {
+    const t0 = performance.now();
+    let next: Doc;
+    let findings: Finding[];
+    let edits: StageTrace['edits'];
+    try {
+      const result = stage.apply(doc, options, ctx);
+      findings = (result.findings ?? []).map((f) => ({ ...f, stage: stage.name }));
+      const counts = new Array<number>(findings.length).fill(0);
+      for (const e of result.edits ?? []) {
+        if (!(e.finding >= 0 && e.finding < findings.length)) {
+          throw new Error(`an edit points at finding ${e.finding}, which the stage did not report`);
+        }
+        counts[e.finding]!++;
+      }
+      counts.forEach((n, i) => {
+        if (n > 1) findings[i]!.count = n;
+      });
+      const reasons = [...doc.reasons];
+      for (const r of result.reject ?? []) {
+        findings.push({ stage: stage.name, rule: r.rule, action: 'reject', before: '', reason: r.reason, ...(r.data ? { data: r.data } : {}) });
+        reasons.push(`${r.rule}: ${r.reason}`);
+      }
+      const text = applyEdits(doc.text, result.edits ?? []);
+      edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
+      next = { ...doc, text, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons };
+    } catch (err) {
+      throw err instanceof StageError ? err : new StageError(stage.name, err);
+    }
+    trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits });
+    doc = next;
+  }
+  const report = buildReport(doc, trace);
+  return { id: doc.id, text: doc.text, decision: report.decision, report, doc, trace };
+}
+
+/** The per-document report; every field is present, stages not run give neutral values. */
+export function buildReport(doc: Doc, trace: StageTrace[]): Report {
+  const d = doc.data;
+  const decision = doc.reasons.length > 0 ? 'reject' : 'keep';
+  return {
+    id: doc.id,
+    ...(doc.sourceId !== undefined ? { sourceId: doc.sourceId } : {}),
+    source: doc.source,
+    encoding: doc.encoding,
+    warnings: [...(doc.warnings ?? [])],
+    language: { code: d.language?.code ?? 'und', score: d.language?.score ?? 0 },
+    chars: { in: charCount(doc.original), out: charCount(doc.text) },
+    decision,
+    reasons: [...doc.reasons],
+    spin: { detected: d.spin?.detected ?? false, score: d.spin?.score ?? 0, repairs: d.spin?.repairs ?? 0 },
+    script: { traditionalShare: d.script?.traditionalShare ?? 0 },
+    ...(d.duplicateOf !== undefined ? { duplicateOf: d.duplicateOf } : {}),
+    stages: trace.map((t) => ({ name: t.name, ms: round(t.ms), findings: t.findings })),
+    quality: { score: d.quality?.score ?? null, signals: d.quality?.signals ?? {} },
+    meta: doc.meta,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export interface CleanOptions extends PipelineOptions {
+  /** Id used in the report; default "text". */
+  id?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** Cleans one string. For many documents, create one pipeline and call `process` on each. */
+export function clean(text: string, options: CleanOptions = {}): { text: string; report: Report; decision: 'keep' | 'reject' } {
+  const { id = 'text', meta = {}, ...pipelineOptions } = options;
+  const pipeline = createPipeline(pipelineOptions);
+  const result = pipeline.process({ id, source: 'string', encoding: 'utf-16', text, meta });
+  return { text: result.text, report: result.report, decision: result.decision };
+}

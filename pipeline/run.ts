@@ -1,0 +1,279 @@
+// A whole run: expand the inputs, read them (several at a time), clean every
+// document in input order, write its text and report, then the corpus file,
+// the summary and the index page. An input that cannot be read is a failure
+// in the summary; it never stops the others.
+
+import { promises as fs } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import pLimit from 'p-limit';
+import type { PipelineConfig } from './config.js';
+import { IdAllocator } from './ids.js';
+import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
+import { AtomicLineWriter, inside, removeIfPresent, writeFileAtomic } from './output.js';
+import { createPipeline } from './pipeline.js';
+import { packageVersion } from './paths.js';
+import { renderIndex, type IndexRow } from './report-index.js';
+import type { CleanResult } from './types.js';
+
+export interface RunOptions {
+  /** Files, folders, globs; `-` alone reads JSONL from `stdin`. */
+  inputs: string[];
+  /** Folder for cleaned text and corpus.jsonl; none in stdin mode unless given. */
+  out?: string;
+  /** Folder for per-document reports, summary.json and index.html. */
+  reports?: string;
+  /** Files read and written at once. */
+  concurrency: number;
+  config: PipelineConfig;
+  stdin?: Readable;
+  /** Where cleaned JSONL goes in stdin mode. */
+  stdout?: Writable;
+  onDocument?: (done: Progress) => void;
+  onFailure?: (failure: InputFailure) => void;
+}
+
+export interface Progress {
+  documents: number;
+  failed: number;
+  /** Files read so far, and in all (0 when unknown, as with stdin). */
+  files: number;
+  totalFiles: number;
+  charsIn: number;
+}
+
+export interface StageSummary {
+  name: string;
+  ms: number;
+  findings: number;
+  edits: number;
+  /** Documents the stage changed or flagged. */
+  documents: number;
+  /** Characters (UTF-16 units) the stage removed, net of what it inserted. */
+  charsRemoved: number;
+}
+
+export interface RunSummary {
+  zhclean: string;
+  startedAt: string;
+  finishedAt: string;
+  ms: number;
+  inputs: string[];
+  out: string | null;
+  reports: string | null;
+  documents: { total: number; kept: number; rejected: number };
+  failed: number;
+  failures: InputFailure[];
+  chars: { in: number; out: number };
+  encodings: Record<string, number>;
+  rejections: Record<string, number>;
+  stages: StageSummary[];
+}
+
+export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const pipeline = createPipeline(opts.config);
+  const stdinMode = opts.inputs.length === 1 && opts.inputs[0] === '-';
+  const failures: InputFailure[] = [];
+  const fail = (f: InputFailure): void => {
+    failures.push(f);
+    opts.onFailure?.(f);
+  };
+
+  let files: SourceFile[] = [];
+  if (!stdinMode) {
+    const expanded = await expandInputs(opts.inputs);
+    expanded.failures.forEach(fail);
+    const own = [opts.out, opts.reports].filter((d): d is string => !!d).map((d) => resolve(d) + sep);
+    // Never read our own output back as input (e.g. `zhclean run . --out output`).
+    files = expanded.files.filter((f) => !own.some((d) => resolve(f.path).startsWith(d)));
+  }
+
+  if (opts.out) await fs.mkdir(resolve(opts.out, 'rejected'), { recursive: true });
+  if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
+  const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
+
+  // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
+  if (pipeline.needsScan && !stdinMode) {
+    for await (const item of documents(files, opts.concurrency)) {
+      if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
+    }
+  }
+
+  const stageTotals = new Map<string, StageSummary>();
+  for (const name of pipeline.stages) {
+    stageTotals.set(name, { name, ms: 0, findings: 0, edits: 0, documents: 0, charsRemoved: 0 });
+  }
+  const ids = new IdAllocator();
+  const writes = pLimit(opts.concurrency);
+  const pendingWrites = new Set<Promise<void>>();
+  const rows: IndexRow[] = [];
+  const encodings: Record<string, number> = {};
+  const rejections: Record<string, number> = {};
+  const progress: Progress = { documents: 0, failed: 0, files: 0, totalFiles: files.length, charsIn: 0 };
+  let kept = 0;
+  let rejected = 0;
+  let charsIn = 0;
+  let charsOut = 0;
+
+  const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure }> = stdinMode
+    ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
+    : documents(files, opts.concurrency);
+
+  try {
+    let lastFile = -1;
+    for await (const { file, doc: raw } of source) {
+      if (file !== lastFile) {
+        progress.files = file + 1;
+        lastFile = file;
+      }
+      if (isFailure(raw)) {
+        fail(raw);
+        progress.failed++;
+        opts.onDocument?.(progress);
+        continue;
+      }
+      const { id, changed } = ids.allocate(raw.rawId);
+      let result: CleanResult;
+      try {
+        result = pipeline.process({
+          id,
+          ...(changed ? { sourceId: raw.rawId } : {}),
+          source: raw.source,
+          encoding: raw.encoding,
+          text: raw.text,
+          meta: raw.meta,
+          warnings: raw.warnings,
+        });
+      } catch (err) {
+        fail({ source: raw.source, reason: (err as Error).message });
+        progress.failed++;
+        opts.onDocument?.(progress);
+        continue;
+      }
+      const { report } = result;
+      charsIn += report.chars.in;
+      charsOut += report.chars.out;
+      encodings[report.encoding] = (encodings[report.encoding] ?? 0) + 1;
+      if (result.decision === 'keep') kept++;
+      else {
+        rejected++;
+        for (const r of report.reasons) {
+          const key = r.split(':')[0]!;
+          rejections[key] = (rejections[key] ?? 0) + 1;
+        }
+      }
+      for (const t of result.trace) {
+        const s = stageTotals.get(t.name)!;
+        s.ms += t.ms;
+        s.findings += t.findings.length;
+        s.edits += t.edits.length;
+        if (t.findings.length > 0) s.documents++;
+        for (const [start, end, text] of t.edits) s.charsRemoved += end - start - text.length;
+      }
+      rows.push({
+        id,
+        source: report.source,
+        decision: report.decision,
+        score: report.quality.score,
+        charsIn: report.chars.in,
+        charsOut: report.chars.out,
+        language: report.language.code,
+        encoding: report.encoding,
+        reasons: report.reasons,
+      });
+
+      const line = JSON.stringify({ id, text: result.text, meta: report.meta, quality: report.quality });
+      if (result.decision === 'keep') {
+        if (corpus) await corpus.write(line);
+        if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
+      }
+      const job = writes(() => writeDocument(opts, result)).catch((err: Error) =>
+        fail({ source: raw.source, reason: `cannot write outputs: ${err.message}` }),
+      );
+      pendingWrites.add(job);
+      void job.finally(() => pendingWrites.delete(job));
+      // Bound the writes in flight, so memory does not grow with the corpus.
+      if (pendingWrites.size >= opts.concurrency * 4) await Promise.race(pendingWrites);
+      progress.documents++;
+      progress.charsIn += report.chars.in;
+      opts.onDocument?.(progress);
+    }
+    await Promise.all(pendingWrites);
+    await corpus?.commit();
+  } catch (err) {
+    await corpus?.abort();
+    throw err;
+  }
+
+  const summary: RunSummary = {
+    zhclean: packageVersion(),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date().toISOString(),
+    ms: Date.now() - started,
+    inputs: opts.inputs,
+    out: opts.out ?? null,
+    reports: opts.reports ?? null,
+    documents: { total: kept + rejected, kept, rejected },
+    failed: failures.length,
+    failures,
+    chars: { in: charsIn, out: charsOut },
+    encodings,
+    rejections,
+    stages: [...stageTotals.values()].map((s) => ({ ...s, ms: Math.round(s.ms * 1000) / 1000 })),
+  };
+  if (opts.reports) {
+    await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
+  }
+  return summary;
+}
+
+async function writeDocument(opts: RunOptions, result: CleanResult): Promise<void> {
+  const { id, decision } = result;
+  if (opts.out) {
+    const keptPath = inside(opts.out, `${id}.txt`);
+    const rejectedPath = inside(resolve(opts.out, 'rejected'), `${id}.txt`);
+    const text = result.text === '' ? '' : `${result.text}\n`;
+    // A document's text lives in exactly one place: drop what an earlier run left in the other.
+    await writeFileAtomic(decision === 'keep' ? keptPath : rejectedPath, text);
+    await removeIfPresent(decision === 'keep' ? rejectedPath : keptPath);
+  }
+  if (opts.reports) {
+    await writeFileAtomic(inside(opts.reports, `${id}.json`), `${JSON.stringify(result.report, null, 2)}\n`);
+  }
+}
+
+function writeLine(stream: Writable, line: string): Promise<void> {
+  return new Promise((res, rej) => {
+    const ok = stream.write(`${line}\n`, (err) => (err ? rej(err) : undefined));
+    if (ok) res();
+    else stream.once('drain', () => res());
+  });
+}
+
+async function* tagged<T>(items: AsyncIterable<T>): AsyncGenerator<{ file: number; doc: T }> {
+  for await (const doc of items) yield { file: 0, doc };
+}
+
+/**
+ * Every document of every file, in input order. Text files are read ahead,
+ * `concurrency` at a time, while earlier documents are being cleaned.
+ */
+async function* documents(files: SourceFile[], concurrency: number): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }> {
+  const reads = pLimit(concurrency);
+  const ahead: (Promise<RawDoc | InputFailure> | undefined)[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < files.length && ahead.length < concurrency * 2) {
+      const f = files[next++]!;
+      ahead.push(f.kind === 'txt' ? reads(() => readTextFile(f.path)) : undefined);
+    }
+  };
+  for (let i = 0; i < files.length; i++) {
+    fill();
+    const pending = ahead.shift();
+    if (pending) yield { file: i, doc: await pending };
+    else for await (const doc of readSourceFile(files[i]!)) yield { file: i, doc };
+  }
+}

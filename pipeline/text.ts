@@ -1,0 +1,54 @@
+// Small text helpers shared by the runner and the stages.
+
+export interface Line {
+  /** 0-based index. */
+  index: number;
+  /** Offset of the first character. */
+  start: number;
+  /** Offset just past the last character, before the line break. */
+  end: number;
+  /** Offset just past the line break (== end for the last line without one). */
+  next: number;
+  text: string;
+}
+
+/** Splits on `\n` keeping offsets, so a stage can turn a line decision into an edit. */
+export function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  let index = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    const next = nl === -1 ? text.length : nl + 1;
+    if (nl === -1 && start === text.length && index > 0) break;
+    lines.push({ index, start, end, next, text: text.slice(start, end) });
+    index++;
+    if (nl === -1) break;
+    start = next;
+  }
+  return lines;
+}
+
+/** 1-based line number of an offset. */
+export function lineAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Counts characters by code point, not UTF-16 unit, so an astral Han character is one. */
+export function charCount(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** Shortens a string for display in a finding or a terminal. */
+export function preview(text: string, max = 60): string {
+  const flat = text.replace(/\n/g, '⏎');
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,11 @@
+// The stages in the order they run. A stage sees the text every stage above
+// it produced; later issues add theirs to this one list.
+
+import type { Stage } from '../pipeline/types.js';
+import { normalize } from './normalize.js';
+
+export const STAGES: readonly Stage<any>[] = [normalize];
+
+export function stageByName(name: string): Stage<any> | undefined {
+  return STAGES.find((s) => s.name === name);
+}
