@@ -3,8 +3,10 @@
 
 import type { Stage } from '../pipeline/types.js';
 import { normalize } from './normalize.js';
+import { reflow } from './reflow.js';
+import { boilerplate } from './boilerplate.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize];
+export const STAGES: readonly Stage<any>[] = [normalize, reflow, boilerplate];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);

@@ -1,0 +1,298 @@
+// boilerplate: keep the article, drop what the page put around it.
+//
+// jusText's method, adapted to Chinese (which has no spaces to count words by):
+//  1. Each line gets a first class from its own signals. Pattern tables beside
+//     this file (boilerplate/patterns.tsv, boilerplate/nav-words.tsv) mark lines
+//     that are boilerplate whatever their context: navigation, datelines, credits,
+//     copyright, disclaimers, contacts, continuation markers, separators, promo
+//     headings, ads, captions. Otherwise length in characters, share of Han
+//     characters and punctuation decide: `good` (running prose), `near` (a short
+//     sentence), `short` (a line without sentence punctuation: a heading, a menu
+//     item, a headline in a list), or `bad` (a long line without any punctuation:
+//     a row of links or keywords).
+//  2. Runs: three or more short lines without punctuation in a row are a menu or
+//     a link list; short headlines alternating with one-line summaries are a
+//     teaser block.
+//  3. Context: a short or near line is judged by its neighbours. Between body
+//     paragraphs it is a subheading or a short paragraph and stays; among
+//     boilerplate it goes. Short lines right above the first body paragraph are
+//     the page's headline and metadata and go (they are kept in the report as
+//     the title); further down they head a section or an article and stay.
+//  4. Across a corpus (CCNet's paragraph hashing): a line that is not prose and
+//     recurs in many documents is site furniture. This needs the scan pass.
+
+import { Changes } from '../pipeline/changes.js';
+import { readPatterns, readWords } from '../pipeline/tables.js';
+import { charCount, splitLines } from '../pipeline/text.js';
+import type { CorpusContext, Stage } from '../pipeline/types.js';
+
+export interface BoilerplateOptions {
+  /** A line at least this long with `goodMinPunct` inner punctuation marks is body prose. */
+  goodMinChars: number;
+  goodMinPunct: number;
+  /** A line this long or longer with no punctuation at all is a row of links or keywords. */
+  longNoPunctChars: number;
+  /** Short lines without punctuation this many in a row are a menu or a link list. */
+  linkListMinRun: number;
+  /** Headline + summary pairs this many in a row are a teaser block. */
+  teaserMinPairs: number;
+  /** Longest summary line of a teaser. */
+  teaserMaxChars: number;
+  /** Most short lines in a row kept between body paragraphs (heading, subheading, kicker). */
+  maxHeadingRun: number;
+  /** Drop non-prose lines seen in at least this many documents ... */
+  recurringMinDocs: number;
+  /** ... when the scan pass saw at least this many documents (0 turns the rule off). */
+  recurringMinCorpus: number;
+}
+
+type Cls = 'good' | 'near' | 'short' | 'bad';
+
+interface Verdict {
+  cls: Cls;
+  rule?: string;
+  reason?: string;
+}
+
+const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
+const NAV_WORDS = readWords('stages', 'boilerplate', 'nav-words.tsv');
+
+/** Pieces of a menu line: spaces and the separators sites put between links. */
+const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
+/** Sentence punctuation; ASCII marks count only next to Han text (not 3,930 or 4.7). */
+const CJK_PUNCT = /[，。、；：！？…]/gu;
+const ASCII_PUNCT_IN_HAN = /(?<=\p{Script=Han})[,;:!?](?!\d)|[,;:!?](?=\p{Script=Han})/gu;
+const ENDS_SENTENCE = /[。！？!?…；;，,、："'”’」』）)】]$/u;
+const HAN = /\p{Script=Han}/gu;
+
+const REASONS: Record<string, string> = {
+  nav: 'A navigation, toolbar or footer link, not article text.',
+  'no-punctuation': 'A long line with no punctuation at all is a row of links or keywords, not prose.',
+  'link-list': 'Three or more short lines without punctuation in a row form a menu or a list of links.',
+  'teaser-list': 'Headlines alternating with one-line summaries form a block of links to other articles.',
+  headline: 'Short lines above the first body paragraph are the page headline and metadata; the headline is kept in the report as the title.',
+  context: 'A short line among boilerplate, away from the body text.',
+  'recurring-line': 'The line recurs in many documents of the corpus: site furniture, not this article.',
+};
+
+interface Features {
+  n: number;
+  han: number;
+  punct: number;
+  endsSentence: boolean;
+}
+
+function features(line: string): Features {
+  const compact = line.replace(/\s+/gu, '');
+  return {
+    n: charCount(compact),
+    han: compact.match(HAN)?.length ?? 0,
+    punct: (compact.match(CJK_PUNCT)?.length ?? 0) + (compact.match(ASCII_PUNCT_IN_HAN)?.length ?? 0),
+    endsSentence: ENDS_SENTENCE.test(compact),
+  };
+}
+
+function isNav(line: string): boolean {
+  if (NAV_WORDS.has(line)) return true;
+  const pieces = line.split(NAV_SEPARATORS).filter(Boolean);
+  return pieces.length > 1 && pieces.every((p) => NAV_WORDS.has(p));
+}
+
+/** Normalised key of a line for corpus counting: no whitespace, digits or punctuation. */
+function lineKey(line: string): string {
+  return line.replace(/[\s\p{P}\p{S}\d]+/gu, '');
+}
+
+interface RecurringIndex {
+  /** Documents each line key was seen in. */
+  counts: Map<string, number>;
+}
+
+function recurringIndex(ctx: CorpusContext): RecurringIndex {
+  return ctx.store('boilerplate.recurring', () => ({ counts: new Map<string, number>() }));
+}
+
+function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
+  if (isNav(line)) return { cls: 'bad', rule: 'nav', reason: REASONS.nav! };
+  for (const p of PATTERNS) {
+    if (p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+  }
+  const hanShare = f.n > 0 ? f.han / f.n : 0;
+  if (f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4) return { cls: 'good' };
+  if (f.n >= o.longNoPunctChars && f.punct === 0 && !f.endsSentence) {
+    return { cls: 'bad', rule: 'no-punctuation', reason: REASONS['no-punctuation']! };
+  }
+  if (f.punct >= 1 && f.endsSentence && f.n >= 5 && hanShare >= 0.5) return { cls: 'near' };
+  if (f.punct >= 2 && f.n >= 15) return { cls: 'near' };
+  return { cls: 'short' };
+}
+
+export const boilerplate: Stage<BoilerplateOptions> = {
+  name: 'boilerplate',
+  description: 'Drop navigation, datelines, credits, disclaimers, link lists and other page furniture around the article.',
+  defaults: {
+    goodMinChars: 40,
+    goodMinPunct: 2,
+    longNoPunctChars: 40,
+    linkListMinRun: 3,
+    teaserMinPairs: 2,
+    teaserMaxChars: 60,
+    maxHeadingRun: 3,
+    recurringMinDocs: 5,
+    recurringMinCorpus: 50,
+  },
+
+  scan(text, _options, ctx) {
+    const { counts } = recurringIndex(ctx);
+    const seen = new Set<string>();
+    for (const raw of text.split(/\r\n|[\n\r\u2028\u2029]/u)) {
+      const key = lineKey(raw);
+      if (key.length === 0 || seen.has(key)) continue;
+      seen.add(key);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  },
+
+  apply(doc, o, ctx) {
+    if (doc.text === '') return {};
+    const lines = splitLines(doc.text);
+    const feats = lines.map((l) => features(l.text));
+    const v: Verdict[] = lines.map((l, i) => firstClass(l.text, feats[i]!, o));
+
+    // Corpus-wide recurrence, for lines that are not body prose.
+    const corpus = ctx.scannedDocuments ?? 0;
+    if (o.recurringMinCorpus > 0 && corpus >= o.recurringMinCorpus) {
+      const { counts } = recurringIndex(ctx);
+      lines.forEach((l, i) => {
+        if (v[i]!.cls === 'good' || v[i]!.cls === 'bad') return;
+        const seen = counts.get(lineKey(l.text)) ?? 0;
+        if (seen >= o.recurringMinDocs) {
+          v[i] = { cls: 'bad', rule: 'recurring-line', reason: `${REASONS['recurring-line']} (seen in ${seen} of ${corpus} documents)` };
+        }
+      });
+    }
+
+    const firstVerdicts = [...v];
+    markRuns(v, feats, o);
+    smooth(v, o);
+
+    // Drop every bad line. Lines before the first kept one take their own break
+    // with them, later ones the break before them, so kept lines stay joined by one \n.
+    // Consecutive lines dropped by one rule share a finding.
+    const changes = new Changes();
+    const firstKept = v.findIndex((x) => x.cls !== 'bad');
+    let open: { rule: string; finding: number } | undefined;
+    lines.forEach((l, i) => {
+      const verdict = v[i]!;
+      if (verdict.cls !== 'bad') {
+        open = undefined;
+        return;
+      }
+      const rule = verdict.rule ?? 'context';
+      const [start, end] = firstKept === -1 || i < firstKept ? [l.start, l.next] : [lines[i - 1]!.end, l.end];
+      if (!open || open.rule !== rule) {
+        const finding = changes.finding({ rule, action: 'drop', line: i + 1, range: [l.start, l.end], before: l.text, after: '', reason: verdict.reason ?? REASONS[rule]! });
+        open = { rule, finding };
+      }
+      changes.edit(start, end, '', open.finding);
+    });
+    const title = headline(lines.map((l) => l.text), firstVerdicts);
+    return changes.result(title ? { data: { title } } : {});
+  },
+};
+
+/** The page's headline: the longest line without punctuation above the first body paragraph. */
+function headline(lines: string[], first: Verdict[]): string | undefined {
+  const firstGood = first.findIndex((x) => x.cls === 'good');
+  let best: string | undefined;
+  for (let i = 0; i < (firstGood === -1 ? 0 : firstGood); i++) {
+    if (first[i]!.cls !== 'short') continue;
+    const n = charCount(lines[i]!);
+    if (n >= 6 && n <= 80 && (!best || n > charCount(best))) best = lines[i];
+  }
+  return best;
+}
+
+/** Step 2: menus and link lists (runs of short unpunctuated lines), teaser blocks. */
+function markRuns(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
+  // Runs of non-prose lines; bad lines (dates between headlines) do not break a run.
+  let i = 0;
+  while (i < v.length) {
+    if (v[i]!.cls === 'good' || v[i]!.cls === 'near') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < v.length && (v[j]!.cls === 'short' || v[j]!.cls === 'bad')) j++;
+    const shorts = [];
+    for (let k = i; k < j; k++) if (v[k]!.cls === 'short' && feats[k]!.punct === 0) shorts.push(k);
+    if (shorts.length >= o.linkListMinRun) {
+      for (const k of shorts) v[k] = { cls: 'bad', rule: 'link-list', reason: REASONS['link-list']! };
+    }
+    i = j;
+  }
+  // Teasers: short headline, short summary sentence, repeated.
+  for (let k = 0; k + 1 < v.length; ) {
+    let pairs = 0;
+    let m = k;
+    while (
+      m + 1 < v.length &&
+      v[m]!.cls === 'short' &&
+      v[m + 1]!.cls === 'near' &&
+      feats[m + 1]!.n <= o.teaserMaxChars
+    ) {
+      pairs++;
+      m += 2;
+    }
+    if (pairs >= o.teaserMinPairs) {
+      for (let x = k; x < m; x++) v[x] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
+      k = m;
+    } else k++;
+  }
+}
+
+/** Step 3: judge short and near lines by their neighbours. */
+function smooth(v: Verdict[], o: BoilerplateOptions): void {
+  const firstGood = v.findIndex((x) => x.cls === 'good');
+  const neighbour = (i: number, step: number, skip: Set<Cls>): Cls | 'edge' => {
+    for (let k = i + step; k >= 0 && k < v.length; k += step) {
+      if (!skip.has(v[k]!.cls)) return v[k]!.cls;
+    }
+    return 'edge';
+  };
+  const shortOnly = new Set<Cls>(['short']);
+  const shortAndNear = new Set<Cls>(['short', 'near']);
+
+  // Near lines (short sentences): kept unless boilerplate lies on both sides.
+  const near: number[] = [];
+  v.forEach((x, i) => x.cls === 'near' && near.push(i));
+  const nearVerdict = near.map((i) => {
+    const up = neighbour(i, -1, shortAndNear);
+    const down = neighbour(i, 1, shortAndNear);
+    return (up === 'bad' || up === 'edge') && (down === 'bad' || down === 'edge') ? 'bad' : 'good';
+  });
+  near.forEach((i, k) => {
+    v[i] = nearVerdict[k] === 'bad' ? { cls: 'bad', rule: 'context', reason: 'A short sentence among boilerplate (comments, teasers, footers), away from the body text.' } : { cls: 'good' };
+  });
+
+  // Short lines, a run at a time.
+  let i = 0;
+  while (i < v.length) {
+    if (v[i]!.cls !== 'short') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < v.length && v[j]!.cls === 'short') j++;
+    const up = neighbour(i, -1, shortOnly);
+    const down = neighbour(j - 1, 1, shortOnly);
+    const run = j - i;
+    let keep = false;
+    let rule = 'context';
+    if (up === 'good' && down === 'good') keep = run <= o.maxHeadingRun;
+    else if (down === 'good' && firstGood !== -1 && firstGood < i) keep = run <= o.maxHeadingRun; // a later article's or section's heading
+    else if (down === 'good' && (firstGood === -1 || firstGood >= j)) rule = 'headline';
+    for (let k = i; k < j; k++) v[k] = keep ? { cls: 'good' } : { cls: 'bad', rule, reason: REASONS[rule]! };
+    i = j;
+  }
+}

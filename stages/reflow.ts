@@ -1,0 +1,188 @@
+// reflow: rejoin paragraphs that a line break cut.
+//
+// Newspaper pages converted from PDF break paragraphs at column ends, in the
+// middle of a sentence and even of a word ("C地" / "块”项目"), and drop an image
+// caption into the middle ("…延伸" / "效果图" / "配套性好…"). Web pages split a
+// sentence where an inline element sat. A Chinese paragraph ends with
+// sentence-final punctuation, so a line that does not, and that looks like
+// running prose, continues on the next line.
+//
+// Evidence that line A continues on line B (any one is enough):
+//   - A ends with a mark that cannot end a paragraph: ，、；（《“ and the like;
+//   - A leaves a quote or bracket open that B closes;
+//   - B starts with a mark that cannot start one: ，。、；：！？）》”;
+//   - A is running prose (long, with inner punctuation) that stops without final
+//     punctuation, and B starts with text.
+// A short line without punctuation between A and its continuation is an
+// interrupting caption: the paragraph is joined around it and the caption is
+// moved to the line after the paragraph, where the boilerplate stage judges it.
+// Headings, list items and lines that open a new paragraph are never joined.
+
+import { Changes } from '../pipeline/changes.js';
+import { charCount, splitLines, type Line } from '../pipeline/text.js';
+import type { Stage } from '../pipeline/types.js';
+
+export interface ReflowOptions {
+  /** A line at least this long (characters), with inner punctuation, is running prose. */
+  proseMinChars: number;
+  /** Inner punctuation marks a prose line needs. */
+  proseMinPunct: number;
+  /** Longest line that can be an interrupting caption. */
+  captionMaxChars: number;
+}
+
+/** Marks that end a sentence; a line ending in one of them (optionally followed by closing quotes/brackets) is complete. */
+const FINAL = /[。！？!?…；;]["'”’」』）)】〕》]*$|[”’」』）)】〕]$|\.{3}$|\.$/u;
+/** A line ending with one of these is not finished: a comma, enumeration comma, an opening quote or bracket, a dash. */
+const OPEN_END = /[，,、（(“‘「『《【〔—–-]$/u;
+/** A line starting with one of these continues the one before: no paragraph starts with a comma or a closing mark. */
+const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
+/** Inner punctuation of running prose. */
+const PUNCT = /[，。、；：！？,;]/gu;
+/** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
+const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
+/** A caption has no sentence punctuation at all. */
+const ANY_PUNCT = /[，。、；：！？,.;:!?]/u;
+/** Text characters: Han, kana, Latin, digits. */
+const TEXT_START = /^[\p{Script=Han}\p{L}\p{N}]/u;
+
+const PAIRS: [string, string][] = [
+  ['“', '”'],
+  ['‘', '’'],
+  ['「', '」'],
+  ['『', '』'],
+  ['（', '）'],
+  ['(', ')'],
+  ['《', '》'],
+  ['【', '】'],
+];
+
+/** True when the line leaves a quote or bracket open. */
+function leavesOpen(text: string): boolean {
+  for (const [open, close] of PAIRS) {
+    let depth = 0;
+    for (const ch of text) {
+      if (ch === open) depth++;
+      else if (ch === close && depth > 0) depth--;
+    }
+    if (depth > 0) return true;
+  }
+  return false;
+}
+
+/** True when the line closes a quote or bracket it never opened. */
+function closesUnopened(text: string): boolean {
+  for (const [open, close] of PAIRS) {
+    let depth = 0;
+    for (const ch of text) {
+      if (ch === open) depth++;
+      else if (ch === close) {
+        if (depth === 0) return true;
+        depth--;
+      }
+    }
+  }
+  return false;
+}
+
+function punctCount(text: string): number {
+  return text.match(PUNCT)?.length ?? 0;
+}
+
+export function isProse(text: string, o: ReflowOptions): boolean {
+  return charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
+}
+
+/** Why `a` continues on `b`, or undefined when it does not. */
+function continuation(a: string, b: string, o: ReflowOptions): string | undefined {
+  if (FINAL.test(a)) return undefined;
+  if (BLOCK_START.test(b)) return undefined;
+  if (CLOSING_START.test(b)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
+  if (leavesOpen(a) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
+  if (!TEXT_START.test(b) && !/^[“‘「《]/u.test(b)) return undefined;
+  if (OPEN_END.test(a) && isProse(b, o)) return `the line ends with "${a[a.length - 1]}", which cannot end a paragraph`;
+  if (isProse(a, o) && TEXT_START.test(b) && (isProse(b, o) || FINAL.test(b))) {
+    return 'running prose stops without sentence-final punctuation and the next line continues it';
+  }
+  return undefined;
+}
+
+function isCaption(text: string, o: ReflowOptions): boolean {
+  const n = charCount(text);
+  return n > 0 && n <= o.captionMaxChars && !ANY_PUNCT.test(text) && !FINAL.test(text);
+}
+
+export const reflow: Stage<ReflowOptions> = {
+  name: 'reflow',
+  description: 'Rejoin paragraphs cut by line breaks (PDF columns, inline elements), also around an interrupting caption.',
+  defaults: { proseMinChars: 40, proseMinPunct: 2, captionMaxChars: 30 },
+
+  apply(doc, options) {
+    const text = doc.text;
+    const lines = splitLines(text);
+    const changes = new Changes();
+    let i = 0;
+    while (i < lines.length - 1) {
+      // Follow one paragraph: join while each line continues on the next (or on the one after a caption).
+      let cur = lines[i]!;
+      let acc = cur.text;
+      const captions: Line[] = [];
+      let captionFinding = -1;
+      let j = i + 1;
+      while (j < lines.length) {
+        const next = lines[j]!;
+        let why = continuation(acc, next.text, options);
+        if (why) {
+          const f = changes.finding({
+            rule: 'broken-paragraph',
+            action: 'merge',
+            line: cur.index + 1,
+            range: [cur.end, next.start],
+            before: `${tail(acc)}⏎${head(next.text)}`,
+            after: `${tail(acc)}${head(next.text)}`,
+            reason: `Line ${cur.index + 1} continues on line ${next.index + 1}: ${why}.`,
+          });
+          changes.edit(cur.end, next.start, '', f);
+          acc += next.text;
+          cur = next;
+          j++;
+          continue;
+        }
+        const after = lines[j + 1];
+        if (after && isCaption(next.text, options) && isProse(acc, options) && (why = continuation(acc, after.text, options))) {
+          const f = changes.finding({
+            rule: 'caption-inside-paragraph',
+            action: 'merge',
+            line: cur.index + 1,
+            range: [cur.end, after.start],
+            before: `${tail(acc)}⏎${next.text}⏎${head(after.text)}`,
+            after: `${tail(acc)}${head(after.text)}`,
+            reason: `A caption ("${next.text}") interrupted the paragraph between lines ${cur.index + 1} and ${after.index + 1}: joined around it and moved it after the paragraph.`,
+          });
+          changes.edit(cur.end, after.start, '', f);
+          captions.push(next);
+          captionFinding = f;
+          acc += after.text;
+          cur = after;
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      // Captions go on their own lines after the paragraph they interrupted.
+      if (captions.length > 0) {
+        changes.edit(cur.end, cur.end, captions.map((c) => `\n${c.text}`).join(''), captionFinding);
+      }
+      i = j;
+    }
+    return changes.result();
+  },
+};
+
+function tail(s: string): string {
+  return s.length > 8 ? `…${s.slice(-8)}` : s;
+}
+
+function head(s: string): string {
+  return s.length > 8 ? `${s.slice(0, 8)}…` : s;
+}
