@@ -36,10 +36,16 @@ export interface BoilerplateOptions {
   linkListMinRun: number;
   /** Headline + summary pairs this many in a row are a teaser block. */
   teaserMinPairs: number;
-  /** Longest summary line of a teaser. */
+  /** Longest summary paragraph of a teaser. */
   teaserMaxChars: number;
   /** Most short lines in a row kept between body paragraphs (heading, subheading, kicker). */
   maxHeadingRun: number;
+  /** Dropped lines between two kept ones that split the page into separate regions (a boundary rule counts as this many). */
+  regionGapLines: number;
+  /** Most lines between the headline the page title names and the start of its article. */
+  anchorMaxDistance: number;
+  /** A region is kept when its prose is at least this share of the largest region's. */
+  regionMinShare: number;
   /** Drop non-prose lines seen in at least this many documents ... */
   recurringMinDocs: number;
   /** ... when the scan pass saw at least this many documents (0 turns the rule off). */
@@ -64,6 +70,10 @@ const CJK_PUNCT = /[，。、；：！？…]/gu;
 const ASCII_PUNCT_IN_HAN = /(?<=\p{Script=Han})[,;:!?](?!\d)|[,;:!?](?=\p{Script=Han})/gu;
 const ENDS_SENTENCE = /[。！？!?…；;，,、："'”’」』）)】]$/u;
 const HAN = /\p{Script=Han}/gu;
+/** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
+const BLOCK_NUMBER = /^(?:\d{1,2}[.．、)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）])/u;
+/** What sites put between the headline and their name in a page title. */
+const TITLE_SEPARATORS = /\s*[_|｜–—]+\s*|\s+-+\s+|-{2,}/u;
 
 const REASONS: Record<string, string> = {
   nav: 'A navigation, toolbar or footer link, not article text.',
@@ -72,6 +82,7 @@ const REASONS: Record<string, string> = {
   'teaser-list': 'Headlines alternating with one-line summaries form a block of links to other articles.',
   headline: 'Short lines above the first body paragraph are the page headline and metadata; the headline is kept in the report as the title.',
   context: 'A short line among boilerplate, away from the body text.',
+  region: 'Text in a region of the page separated from the article by boilerplate (related articles, feeds, comments), with much less prose than the article.',
   'recurring-line': 'The line recurs in many documents of the corpus: site furniture, not this article.',
 };
 
@@ -135,9 +146,12 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     goodMinPunct: 2,
     longNoPunctChars: 40,
     linkListMinRun: 3,
-    teaserMinPairs: 2,
-    teaserMaxChars: 60,
+    teaserMinPairs: 3,
+    teaserMaxChars: 120,
     maxHeadingRun: 3,
+    regionGapLines: 4,
+    regionMinShare: 0.3,
+    anchorMaxDistance: 12,
     recurringMinDocs: 5,
     recurringMinCorpus: 50,
   },
@@ -156,7 +170,8 @@ export const boilerplate: Stage<BoilerplateOptions> = {
   apply(doc, o, ctx) {
     if (doc.text === '') return {};
     const lines = splitLines(doc.text);
-    const feats = lines.map((l) => features(l.text));
+    const texts = lines.map((l) => l.text);
+    const feats = texts.map(features);
     const v: Verdict[] = lines.map((l, i) => firstClass(l.text, feats[i]!, o));
 
     // Corpus-wide recurrence, for lines that are not body prose.
@@ -173,8 +188,9 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     }
 
     const firstVerdicts = [...v];
-    markRuns(v, feats, o);
+    markRuns(v, feats, texts, o);
     smooth(v, o);
+    selectRegion(v, feats, firstVerdicts, titleAnchor(texts), o);
 
     // Drop every bad line. Lines before the first kept one take their own break
     // with them, later ones the break before them, so kept lines stay joined by one \n.
@@ -214,7 +230,7 @@ function headline(lines: string[], first: Verdict[]): string | undefined {
 }
 
 /** Step 2: menus and link lists (runs of short unpunctuated lines), teaser blocks. */
-function markRuns(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
+function markRuns(v: Verdict[], feats: Features[], lines: string[], o: BoilerplateOptions): void {
   // Runs of non-prose lines; bad lines (dates between headlines) do not break a run.
   let i = 0;
   while (i < v.length) {
@@ -231,24 +247,126 @@ function markRuns(v: Verdict[], feats: Features[], o: BoilerplateOptions): void 
     }
     i = j;
   }
-  // Teasers: short headline, short summary sentence, repeated.
-  for (let k = 0; k + 1 < v.length; ) {
-    let pairs = 0;
-    let m = k;
-    while (
-      m + 1 < v.length &&
-      v[m]!.cls === 'short' &&
-      v[m + 1]!.cls === 'near' &&
-      feats[m + 1]!.n <= o.teaserMaxChars
-    ) {
-      pairs++;
-      m += 2;
+  // Teasers: a headline, then one short paragraph (its summary), then the next
+  // headline, possibly with a date or source line between; repeated. An article's
+  // subheadings head longer text, or several paragraphs.
+  const isSummary = (k: number): boolean => (v[k]!.cls === 'near' || v[k]!.cls === 'good') && feats[k]!.n <= o.teaserMaxChars;
+  const skipBad = (k: number): number => {
+    while (k < v.length && v[k]!.cls === 'bad' && v[k]!.rule !== 'link-list') k++;
+    return k;
+  };
+  const isMeta = (k: number): boolean => k >= 0 && k < v.length && v[k]!.cls === 'bad' && (v[k]!.rule === 'dateline' || v[k]!.rule === 'click-count');
+  for (let k = 0; k < v.length; ) {
+    const pairs: [number, number][] = [];
+    let m = skipBad(k);
+    while (m + 1 < v.length && v[m]!.cls === 'short' && !BLOCK_NUMBER.test(lines[m]!)) {
+      const sum = skipBad(m + 1);
+      if (sum >= v.length || !isSummary(sum)) break;
+      const after = skipBad(sum + 1);
+      if (after < v.length && (v[after]!.cls === 'near' || v[after]!.cls === 'good')) break; // more than one paragraph: a section
+      // A feed item carries a date, time or source line; an article's subheading does not.
+      let dated = isMeta(m - 1);
+      for (let x = m + 1; x < after && !dated; x++) dated = isMeta(x);
+      if (!dated) break;
+      pairs.push([m, sum]);
+      m = after;
     }
-    if (pairs >= o.teaserMinPairs) {
-      for (let x = k; x < m; x++) v[x] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
+    if (pairs.length >= o.teaserMinPairs) {
+      for (const [h, sum] of pairs) {
+        v[h] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
+        v[sum] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
+      }
       k = m;
     } else k++;
   }
+}
+
+/** Rules whose lines mark where an article ends and other page content starts. */
+const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer', 'teaser-list', 'ad']);
+
+/**
+ * Step 4: the article is one region of the page. Kept lines are grouped into
+ * regions separated by runs of boilerplate (or by a line that ends an article:
+ * related links, comments, copyright); regions with much less prose than the
+ * largest one are other page content and go.
+ */
+function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor: number, o: BoilerplateOptions): void {
+  interface Region {
+    lines: number[];
+    prose: number;
+    /** A boundary rule (related links, comments, copyright ...) sits between this region and the one before. */
+    boundaryBefore: boolean;
+    /** A heading of related links, comments or a feed stands somewhere above this region. */
+    belowPromo: boolean;
+  }
+  const regions: Region[] = [];
+  let current: Region | undefined;
+  let gap = 0;
+  let boundary = false;
+  let promo = false;
+  v.forEach((x, i) => {
+    if (x.cls === 'bad') {
+      const hard = x.rule !== undefined && BOUNDARY_RULES.has(x.rule);
+      gap += hard ? o.regionGapLines : 1;
+      boundary ||= hard;
+      // Once prose has been seen, a promo heading or a comment box closes the article.
+      if (regions.some((r) => r.prose > 0) && (x.rule === 'promo' || x.rule === 'comments' || x.rule === 'teaser-list')) promo = true;
+      return;
+    }
+    if (!current || gap >= o.regionGapLines) {
+      current = { lines: [], prose: 0, boundaryBefore: boundary, belowPromo: promo };
+      regions.push(current);
+    }
+    gap = 0;
+    boundary = false;
+    current.lines.push(i);
+    if (first[i]!.cls === 'good' || first[i]!.cls === 'near') current.prose += feats[i]!.n;
+  });
+  if (regions.length < 2) return;
+  // The article: the region under the headline the page title names, else the one with most prose.
+  let main = anchor > 0 ? regions.findIndex((r) => r.lines[r.lines.length - 1]! > anchor && r.prose > 0) : -1;
+  // The headline stands right above its article; an anchor far from any prose is a false match.
+  if (main !== -1 && regions[main]!.lines[0]! - anchor > o.anchorMaxDistance) main = -1;
+  if (main === -1) {
+    // What follows "related articles", a comment box or a feed is not the article, unless nothing else has prose.
+    const eligible = regions.some((r) => !r.belowPromo && r.prose > 0) ? (r: Region) => !r.belowPromo : () => true;
+    main = regions.reduce((b, r, i) => (eligible(r) && (!eligible(regions[b]!) || r.prose > regions[b]!.prose) ? i : b), 0);
+  }
+  const mainProse = regions[main]!.prose;
+  const keep = new Set([main]);
+  // Neighbouring regions belong to the article when no boundary separates them and they carry prose.
+  for (let i = main + 1; i < regions.length && !regions[i]!.boundaryBefore && !regions[i]!.belowPromo; i++) {
+    if (regions[i]!.prose < o.regionMinShare * mainProse) break;
+    keep.add(i);
+  }
+  for (let i = main - 1; i >= 0 && !regions[i + 1]!.boundaryBefore && i > (anchor > 0 ? Infinity : -1); i--) {
+    if (regions[i]!.prose < o.regionMinShare * mainProse) break;
+    keep.add(i);
+  }
+  regions.forEach((r, i) => {
+    if (keep.has(i)) return;
+    for (const k of r.lines) v[k] = { cls: 'bad', rule: 'region', reason: REASONS.region! };
+  });
+}
+
+/**
+ * Where the page's headline stands in the text: the first line is the HTML
+ * title ("headline_site name"); the article's own headline repeats its core
+ * further down. Returns that line's index, or -1.
+ */
+function titleAnchor(lines: string[]): number {
+  const first = lines[0];
+  if (!first || lines.length < 5 || charCount(first) > 100 || /[。！？]$/u.test(first)) return -1;
+  // Sites put the headline first: "headline_site", "headline - channel - site".
+  const core = first.split(TITLE_SEPARATORS).find((part) => charCount(part) >= 6)?.replace(/\s+/gu, '');
+  if (!core) return -1;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\s+/gu, '');
+    if (line.length >= 6 && (line.includes(core) || (core.includes(line) && line.length >= 0.6 * core.length))) {
+      if (line.length <= core.length * 2 + 20) return i;
+    }
+  }
+  return -1;
 }
 
 /** Step 3: judge short and near lines by their neighbours. */
