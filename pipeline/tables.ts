@@ -31,18 +31,21 @@ export function readTable(path: string, columns: number): TableRow[] {
 
 export interface PatternEntry {
   rule: string;
+  /** `any`: every line; `short`: only lines that are not running prose. */
+  scope: 'any' | 'short';
   regex: RegExp;
   comment: string;
   source: string;
 }
 
-/** A pattern table: rule, regular expression (compiled with the `u` flag), comment. */
+/** A pattern table: rule, scope (any | short), regular expression (compiled with the `u` flag), comment. */
 export function readPatterns(...segments: string[]): PatternEntry[] {
   const path = dataPath(...segments);
-  return readTable(path, 3).map(({ line, cells }) => {
-    const [rule, pattern, comment] = cells as [string, string, string];
+  return readTable(path, 4).map(({ line, cells }) => {
+    const [rule, scope, pattern, comment] = cells as [string, string, string, string];
+    if (scope !== 'any' && scope !== 'short') throw new TableError(`${path}:${line}: scope must be "any" or "short", got "${scope}"`);
     try {
-      return { rule, regex: new RegExp(pattern, 'u'), comment, source: `${segments.join('/')}:${line}` };
+      return { rule, scope, regex: new RegExp(pattern, 'u'), comment, source: `${segments.join('/')}:${line}` };
     } catch (err) {
       throw new TableError(`${path}:${line}: bad pattern: ${(err as Error).message}`);
     }

@@ -125,11 +125,12 @@ function recurringIndex(ctx: CorpusContext): RecurringIndex {
 
 function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return { cls: 'bad', rule: 'nav', reason: REASONS.nav! };
-  for (const p of PATTERNS) {
-    if (p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
-  }
   const hanShare = f.n > 0 ? f.han / f.n : 0;
-  if (f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4) return { cls: 'good' };
+  const prose = f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4;
+  for (const p of PATTERNS) {
+    if ((p.scope === 'any' || !prose) && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+  }
+  if (prose) return { cls: 'good' };
   if (f.n >= o.longNoPunctChars && f.punct === 0 && !f.endsSentence) {
     return { cls: 'bad', rule: 'no-punctuation', reason: REASONS['no-punctuation']! };
   }
@@ -282,7 +283,9 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
 }
 
 /** Rules whose lines mark where an article ends and other page content starts. */
-const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer', 'teaser-list', 'ad']);
+const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer', 'teaser-list']);
+/** Rules whose lines interrupt an article without ending it: an inline ad, a photo caption. */
+const INTERRUPTION_RULES = new Set(['ad', 'caption']);
 
 /**
  * Step 4: the article is one region of the page. Kept lines are grouped into
@@ -307,7 +310,7 @@ function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor:
   v.forEach((x, i) => {
     if (x.cls === 'bad') {
       const hard = x.rule !== undefined && BOUNDARY_RULES.has(x.rule);
-      gap += hard ? o.regionGapLines : 1;
+      gap += hard ? o.regionGapLines : x.rule !== undefined && INTERRUPTION_RULES.has(x.rule) ? 0 : 1;
       boundary ||= hard;
       // Once prose has been seen, a promo heading or a comment box closes the article.
       if (regions.some((r) => r.prose > 0) && (x.rule === 'promo' || x.rule === 'comments' || x.rule === 'teaser-list')) promo = true;
@@ -372,9 +375,12 @@ function titleAnchor(lines: string[]): number {
 /** Step 3: judge short and near lines by their neighbours. */
 function smooth(v: Verdict[], o: BoilerplateOptions): void {
   const firstGood = v.findIndex((x) => x.cls === 'good');
+  // Inline ads and captions interrupt the text; the neighbours are what lies beyond them.
   const neighbour = (i: number, step: number, skip: Set<Cls>): Cls | 'edge' => {
     for (let k = i + step; k >= 0 && k < v.length; k += step) {
-      if (!skip.has(v[k]!.cls)) return v[k]!.cls;
+      const x = v[k]!;
+      if (skip.has(x.cls) || (x.rule !== undefined && INTERRUPTION_RULES.has(x.rule))) continue;
+      return x.cls;
     }
     return 'edge';
   };
