@@ -190,7 +190,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
 
     const firstVerdicts = [...v];
     markRuns(v, feats, texts, o);
-    smooth(v, o);
+    smooth(v, feats, o);
     selectRegion(v, feats, firstVerdicts, titleAnchor(texts), o);
 
     // Drop every bad line. Lines before the first kept one take their own break
@@ -285,7 +285,7 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
 /** Rules whose lines mark where an article ends and other page content starts. */
 const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer', 'teaser-list']);
 /** Rules whose lines interrupt an article without ending it: an inline ad, a photo caption. */
-const INTERRUPTION_RULES = new Set(['ad', 'caption']);
+const INTERRUPTION_RULES = new Set(['ad', 'caption', 'contact']);
 
 /**
  * Step 4: the article is one region of the page. Kept lines are grouped into
@@ -373,7 +373,7 @@ function titleAnchor(lines: string[]): number {
 }
 
 /** Step 3: judge short and near lines by their neighbours. */
-function smooth(v: Verdict[], o: BoilerplateOptions): void {
+function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
   const firstGood = v.findIndex((x) => x.cls === 'good');
   // Inline ads and captions interrupt the text; the neighbours are what lies beyond them.
   const neighbour = (i: number, step: number, skip: Set<Cls>): Cls | 'edge' => {
@@ -413,7 +413,9 @@ function smooth(v: Verdict[], o: BoilerplateOptions): void {
     const run = j - i;
     let keep = false;
     let rule = 'context';
-    if (up === 'good' && down === 'good') keep = run <= o.maxHeadingRun;
+    // Key-value lines (票价：30元) are structured content, not links: a run of them is kept.
+    const structured = run > 1 && Array.from({ length: run }, (_, k) => feats[i + k]!.punct).every((p) => p > 0);
+    if (up === 'good' && down === 'good') keep = run <= o.maxHeadingRun || structured;
     else if (down === 'good' && firstGood !== -1 && firstGood < i) keep = run <= o.maxHeadingRun; // a later article's or section's heading
     else if (down === 'good' && (firstGood === -1 || firstGood >= j)) rule = 'headline';
     for (let k = i; k < j; k++) v[k] = keep ? { cls: 'good' } : { cls: 'bad', rule, reason: REASONS[rule]! };

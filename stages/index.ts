@@ -4,9 +4,10 @@
 import type { Stage } from '../pipeline/types.js';
 import { normalize } from './normalize.js';
 import { reflow } from './reflow.js';
+import { script } from './script.js';
 import { boilerplate } from './boilerplate.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize, reflow, boilerplate];
+export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);

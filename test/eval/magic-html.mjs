@@ -7,10 +7,15 @@
 //   npm run eval                 all pages
 //   npm run eval -- article-07   some pages, with the cleaned text kept in /tmp
 //   npm run eval -- --stages normalize   score a subset of stages (e.g. the raw baseline)
+//
+// The gold of the two Traditional pages is Traditional. When the script stage
+// converted a page to Simplified, its gold is converted with the same OpenCC
+// variant before scoring, so the score measures what was kept, not the script.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as OpenCC from 'opencc-js';
 import { createPipeline } from '../../dist/pipeline/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -33,7 +38,14 @@ for (const [i, name] of names.entries()) {
   const result = pipeline.process({ id: name, source: name, encoding: 'utf-8', text: texts[i], meta: {} });
   const out = join(work, `${name}.txt`);
   writeFileSync(out, result.text);
-  const line = execFileSync('python3', [score, 'chars', out, join(dataset, 'gold', `${name}.txt`)], { encoding: 'utf8' });
+  let gold = join(dataset, 'gold', `${name}.txt`);
+  const variant = result.report.stages.find((st) => st.name === 'script')?.findings.length ? result.doc.data.script?.variant : undefined;
+  if (variant) {
+    const converted = join(work, `${name}.gold.txt`);
+    writeFileSync(converted, OpenCC.Converter({ from: variant, to: 'cn' })(readFileSync(gold, 'utf8')));
+    gold = converted;
+  }
+  const line = execFileSync('python3', [score, 'chars', out, gold], { encoding: 'utf8' });
   const [p, r, f] = [...line.matchAll(/=([\d.]+)/g)].map((m) => Number(m[1]));
   sums.p += p; sums.r += r; sums.f += f;
   console.log(`${name}  P=${p.toFixed(3)} R=${r.toFixed(3)} F1=${f.toFixed(3)}`);

@@ -1,0 +1,123 @@
+// script: Traditional Chinese becomes Simplified, with OpenCC's own dictionaries
+// (opencc-js), phrase by phrase, so that every later stage, table and model
+// sees one script. A document whose Han text is already Simplified is left alone.
+//
+// The regional variant matters: Hong Kong writes 裏 綫 衞 where Taiwan writes
+// 裡 線 衛. `variant: "auto"` picks from such marker characters.
+
+import * as OpenCC from 'opencc-js';
+import { Changes } from '../pipeline/changes.js';
+import type { Stage } from '../pipeline/types.js';
+
+export type ScriptVariant = 'auto' | 't' | 'tw' | 'twp' | 'hk';
+
+export interface ScriptOptions {
+  /** Which Traditional: OpenCC standard (t), Taiwan (tw), Taiwan with phrases (twp), Hong Kong (hk), or auto-detected. */
+  variant: ScriptVariant;
+  /** Convert only when at least this share of the Han characters is Traditional-only. */
+  minTraditionalShare: number;
+}
+
+type Convert = (text: string) => string;
+const converters = new Map<string, Convert>();
+function converter(from: Exclude<ScriptVariant, 'auto'>): Convert {
+  let c = converters.get(from);
+  if (!c) {
+    c = OpenCC.Converter({ from, to: 'cn' }) as Convert;
+    converters.set(from, c);
+  }
+  return c;
+}
+
+/** Characters whose form tells Hong Kong text from Taiwan text. */
+const HK_MARKERS = /[裏綫衞僞啓着]/gu;
+const TW_MARKERS = /[裡線衛偽啟著]/gu;
+const HAN = /\p{Script=Han}/u;
+
+/** How many characters a sample needs before the Traditional share is trusted. */
+const SAMPLE = 4000;
+
+/** Share of Han characters that the standard Traditional converter changes. */
+export function traditionalShare(text: string): number {
+  const sample = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
+  const simplified = converter('t')(sample);
+  let han = 0;
+  let changed = 0;
+  // Single-character mapping keeps lengths equal for the standard converter; compare position by position.
+  const same = simplified.length === sample.length;
+  for (let i = 0; i < sample.length; i++) {
+    const ch = sample[i]!;
+    if (!HAN.test(ch)) continue;
+    han++;
+    if (same && simplified[i] !== ch) changed++;
+  }
+  return han === 0 ? 0 : changed / han;
+}
+
+export function detectVariant(text: string): 'tw' | 'hk' {
+  const hk = text.match(HK_MARKERS)?.length ?? 0;
+  const tw = text.match(TW_MARKERS)?.length ?? 0;
+  return hk > tw ? 'hk' : 'tw';
+}
+
+export const script: Stage<ScriptOptions> = {
+  name: 'script',
+  description: 'Convert Traditional Chinese to Simplified with OpenCC (opencc-js), choosing the Taiwan or Hong Kong variant.',
+  defaults: { variant: 'auto', minTraditionalShare: 0.05 },
+
+  apply(doc, options) {
+    const text = doc.text;
+    const share = traditionalShare(text);
+    if (share < options.minTraditionalShare) return { data: { script: { traditionalShare: round(share) } } };
+    const variant = options.variant === 'auto' ? detectVariant(text) : options.variant;
+    const converted = converter(variant)(text);
+    const changes = new Changes();
+    const f = changes.finding({
+      rule: 'traditional-to-simplified',
+      action: 'replace',
+      before: '',
+      after: '',
+      reason: `${Math.round(share * 100)}% of the Han characters are Traditional: converted to Simplified with OpenCC (${variant}).`,
+    });
+    // Edits per changed run of characters; a phrase conversion that changes a line's length replaces the line.
+    const a = text.split('\n');
+    const b = converted.split('\n');
+    let offset = 0;
+    let first = true;
+    for (let i = 0; i < a.length; i++) {
+      const la = a[i]!;
+      const lb = b[i] ?? la;
+      if (la !== lb) {
+        if (la.length === lb.length) {
+          for (let k = 0; k < la.length; ) {
+            if (la[k] === lb[k]) {
+              k++;
+              continue;
+            }
+            let m = k + 1;
+            while (m < la.length && la[m] !== lb[m]) m++;
+            changes.edit(offset + k, offset + m, lb.slice(k, m), f);
+            if (first) setFirst(changes, f, i + 1, offset + k, offset + m, la.slice(k, m), lb.slice(k, m));
+            first = false;
+            k = m;
+          }
+        } else {
+          changes.edit(offset, offset + la.length, lb, f);
+          if (first) setFirst(changes, f, i + 1, offset, offset + la.length, la, lb);
+          first = false;
+        }
+      }
+      offset += la.length + 1;
+    }
+    if (a.length !== b.length) throw new Error('OpenCC changed the number of lines');
+    return changes.result({ data: { script: { traditionalShare: round(share), variant } } });
+  },
+};
+
+function setFirst(changes: Changes, f: number, line: number, start: number, end: number, before: string, after: string): void {
+  Object.assign(changes.findings[f]!, { line, range: [start, end], before, after });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
