@@ -148,7 +148,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     longNoPunctChars: 40,
     linkListMinRun: 3,
     teaserMinPairs: 3,
-    teaserMaxChars: 120,
+    teaserMaxChars: 200,
     maxHeadingRun: 3,
     regionGapLines: 4,
     regionMinShare: 0.3,
