@@ -36,12 +36,16 @@ export interface BoilerplateOptions {
   linkListMinRun: number;
   /** Headline + summary pairs this many in a row are a teaser block. */
   teaserMinPairs: number;
-  /** Longest summary paragraph of a teaser. */
+  /** Longest summary paragraph of a dated feed item. */
   teaserMaxChars: number;
+  /** Longest one-sentence summary of an undated sidebar teaser (two such pairs make a teaser block). */
+  teaserSentenceMaxChars: number;
   /** Most short lines in a row kept between body paragraphs (heading, subheading, kicker). */
   maxHeadingRun: number;
   /** Dropped lines between two kept ones that split the page into separate regions (a boundary rule counts as this many). */
   regionGapLines: number;
+  /** A region with two paragraphs and this much prose is an article of its own (several on a newspaper page). */
+  articleMinChars: number;
   /** Most lines between the headline the page title names and the start of its article. */
   anchorMaxDistance: number;
   /** A region is kept when its prose is at least this share of the largest region's. */
@@ -72,6 +76,8 @@ const ENDS_SENTENCE = /[。！？!?…；;，,、："'”’」』）)】]$/u;
 const HAN = /\p{Script=Han}/gu;
 /** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
 const BLOCK_NUMBER = /^(?:\d{1,2}[.．、)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）])/u;
+/** A short label and a colon (备注：, 成人票原价：): a line of structured data, not a headline. */
+const KEY_VALUE = /^[^，。：:]{1,6}[：:]/u;
 /** What sites put between the headline and their name in a page title. */
 const TITLE_SEPARATORS = /\s*[_|｜–—]+\s*|\s+-+\s+|-{2,}/u;
 
@@ -88,6 +94,7 @@ const REASONS: Record<string, string> = {
 
 interface Features {
   n: number;
+  enumCommas: number;
   han: number;
   punct: number;
   endsSentence: boolean;
@@ -97,6 +104,7 @@ function features(line: string): Features {
   const compact = line.replace(/\s+/gu, '');
   return {
     n: charCount(compact),
+    enumCommas: compact.split('、').length - 1,
     han: compact.match(HAN)?.length ?? 0,
     punct: (compact.match(CJK_PUNCT)?.length ?? 0) + (compact.match(ASCII_PUNCT_IN_HAN)?.length ?? 0),
     endsSentence: ENDS_SENTENCE.test(compact),
@@ -135,7 +143,8 @@ function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
     return { cls: 'bad', rule: 'no-punctuation', reason: REASONS['no-punctuation']! };
   }
   if (f.punct >= 1 && f.endsSentence && f.n >= 5 && hanShare >= 0.5) return { cls: 'near' };
-  if (f.punct >= 2 && f.n >= 15) return { cls: 'near' };
+  // Enumeration commas (、) alone do not make a sentence: headlines list things with them.
+  if (f.punct - f.enumCommas >= 2 && f.n >= 15) return { cls: 'near' };
   return { cls: 'short' };
 }
 
@@ -149,10 +158,12 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     linkListMinRun: 3,
     teaserMinPairs: 3,
     teaserMaxChars: 200,
+    teaserSentenceMaxChars: 60,
     maxHeadingRun: 3,
     regionGapLines: 4,
     regionMinShare: 0.3,
     anchorMaxDistance: 12,
+    articleMinChars: 200,
     recurringMinDocs: 5,
     recurringMinCorpus: 50,
   },
@@ -259,20 +270,31 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
   const isMeta = (k: number): boolean => k >= 0 && k < v.length && v[k]!.cls === 'bad' && (v[k]!.rule === 'dateline' || v[k]!.rule === 'click-count');
   for (let k = 0; k < v.length; ) {
     const pairs: [number, number][] = [];
+    let dated = 0;
+    let oneLiners = 0;
     let m = skipBad(k);
     while (m + 1 < v.length && v[m]!.cls === 'short' && !BLOCK_NUMBER.test(lines[m]!)) {
       const sum = skipBad(m + 1);
       if (sum >= v.length || !isSummary(sum)) break;
       const after = skipBad(sum + 1);
       if (after < v.length && (v[after]!.cls === 'near' || v[after]!.cls === 'good')) break; // more than one paragraph: a section
-      // A feed item carries a date, time or source line; an article's subheading does not.
-      let dated = isMeta(m - 1);
-      for (let x = m + 1; x < after && !dated; x++) dated = isMeta(x);
-      if (!dated) break;
+      // A feed item carries a date, time or source line; a sidebar teaser is one short sentence.
+      let hasDate = isMeta(m - 1);
+      for (let x = m + 1; x < after && !hasDate; x++) hasDate = isMeta(x);
+      const oneLiner =
+        feats[sum]!.n <= o.teaserSentenceMaxChars &&
+        (lines[sum]!.match(/[。！？!?]/gu)?.length ?? 0) <= 1 &&
+        !KEY_VALUE.test(lines[m]!) &&
+        !KEY_VALUE.test(lines[sum]!);
+      if (!hasDate && !oneLiner) break;
+      if (hasDate) dated++;
+      if (oneLiner) oneLiners++;
       pairs.push([m, sum]);
       m = after;
     }
-    if (pairs.length >= o.teaserMinPairs) {
+    const feed = pairs.length >= o.teaserMinPairs && dated === pairs.length;
+    const sidebar = pairs.length >= 2 && oneLiners === pairs.length;
+    if (feed || sidebar) {
       for (const [h, sum] of pairs) {
         v[h] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
         v[sum] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
@@ -283,7 +305,7 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
 }
 
 /** Rules whose lines mark where an article ends and other page content starts. */
-const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer', 'teaser-list']);
+const BOUNDARY_RULES = new Set(['promo', 'comments', 'copyright', 'prev-next', 'share', 'disclaimer']);
 /** Rules whose lines interrupt an article without ending it: an inline ad, a photo caption. */
 const INTERRUPTION_RULES = new Set(['ad', 'caption', 'contact']);
 
@@ -297,6 +319,8 @@ function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor:
   interface Region {
     lines: number[];
     prose: number;
+    /** Lines of running prose (paragraphs, not headings or one-liners). */
+    paragraphs: number;
     /** A boundary rule (related links, comments, copyright ...) sits between this region and the one before. */
     boundaryBefore: boolean;
     /** A heading of related links, comments or a feed stands somewhere above this region. */
@@ -313,19 +337,23 @@ function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor:
       gap += hard ? o.regionGapLines : x.rule !== undefined && INTERRUPTION_RULES.has(x.rule) ? 0 : 1;
       boundary ||= hard;
       // Once prose has been seen, a promo heading or a comment box closes the article.
-      if (regions.some((r) => r.prose > 0) && (x.rule === 'promo' || x.rule === 'comments' || x.rule === 'teaser-list')) promo = true;
+      if (regions.some((r) => r.prose > 0) && (x.rule === 'promo' || x.rule === 'comments')) promo = true;
       return;
     }
     if (!current || gap >= o.regionGapLines) {
-      current = { lines: [], prose: 0, boundaryBefore: boundary, belowPromo: promo };
+      current = { lines: [], prose: 0, paragraphs: 0, boundaryBefore: boundary, belowPromo: promo };
       regions.push(current);
     }
     gap = 0;
     boundary = false;
     current.lines.push(i);
     if (first[i]!.cls === 'good' || first[i]!.cls === 'near') current.prose += feats[i]!.n;
+    if (first[i]!.cls === 'good') current.paragraphs++;
   });
+  // A region is an article of its own (a newspaper page holds several) when it has paragraphs of prose.
+  const article = (r: Region): boolean => r.prose >= o.regionMinShare * mainProse || (r.paragraphs >= 2 && r.prose >= o.articleMinChars);
   if (regions.length < 2) return;
+  let mainProse = 0;
   // The article: the region under the headline the page title names, else the one with most prose.
   let main = anchor > 0 ? regions.findIndex((r) => r.lines[r.lines.length - 1]! > anchor && r.prose > 0) : -1;
   // The headline stands right above its article; an anchor far from any prose is a false match.
@@ -335,16 +363,14 @@ function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor:
     const eligible = regions.some((r) => !r.belowPromo && r.prose > 0) ? (r: Region) => !r.belowPromo : () => true;
     main = regions.reduce((b, r, i) => (eligible(r) && (!eligible(regions[b]!) || r.prose > regions[b]!.prose) ? i : b), 0);
   }
-  const mainProse = regions[main]!.prose;
+  mainProse = regions[main]!.prose;
   const keep = new Set([main]);
   // Neighbouring regions belong to the article when no boundary separates them and they carry prose.
   for (let i = main + 1; i < regions.length && !regions[i]!.boundaryBefore && !regions[i]!.belowPromo; i++) {
-    if (regions[i]!.prose < o.regionMinShare * mainProse) break;
-    keep.add(i);
+    if (article(regions[i]!)) keep.add(i);
   }
   for (let i = main - 1; i >= 0 && !regions[i + 1]!.boundaryBefore && i > (anchor > 0 ? Infinity : -1); i--) {
-    if (regions[i]!.prose < o.regionMinShare * mainProse) break;
-    keep.add(i);
+    if (article(regions[i]!)) keep.add(i);
   }
   regions.forEach((r, i) => {
     if (keep.has(i)) return;
@@ -388,12 +414,16 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
   const shortAndNear = new Set<Cls>(['short', 'near']);
 
   // Near lines (short sentences): kept unless boilerplate lies on both sides.
+  // In a document without any paragraph of prose (a brief, a one-sentence item) the
+  // edges are not boilerplate: its sentences are all the text there is.
+  const edgeIsBad = firstGood !== -1;
   const near: number[] = [];
   v.forEach((x, i) => x.cls === 'near' && near.push(i));
+  const isBad = (c: Cls | 'edge'): boolean => c === 'bad' || (c === 'edge' && edgeIsBad);
   const nearVerdict = near.map((i) => {
     const up = neighbour(i, -1, shortAndNear);
     const down = neighbour(i, 1, shortAndNear);
-    return (up === 'bad' || up === 'edge') && (down === 'bad' || down === 'edge') ? 'bad' : 'good';
+    return isBad(up) && isBad(down) ? 'bad' : 'good';
   });
   near.forEach((i, k) => {
     v[i] = nearVerdict[k] === 'bad' ? { cls: 'bad', rule: 'context', reason: 'A short sentence among boilerplate (comments, teasers, footers), away from the body text.' } : { cls: 'good' };
@@ -417,7 +447,7 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
     const structured = run > 1 && Array.from({ length: run }, (_, k) => feats[i + k]!.punct).every((p) => p > 0);
     if (up === 'good' && down === 'good') keep = run <= o.maxHeadingRun || structured;
     else if (down === 'good' && firstGood !== -1 && firstGood < i) keep = run <= o.maxHeadingRun; // a later article's or section's heading
-    else if (down === 'good' && (firstGood === -1 || firstGood >= j)) rule = 'headline';
+    if (!keep && (firstGood === -1 || firstGood >= j)) rule = 'headline';
     for (let k = i; k < j; k++) v[k] = keep ? { cls: 'good' } : { cls: 'bad', rule, reason: REASONS[rule]! };
     i = j;
   }

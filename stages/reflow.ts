@@ -41,8 +41,16 @@ const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
 const PUNCT = /[，。、；：！？,;]/gu;
 /** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
 const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
+/**
+ * Words news paragraphs open with: a date or time, an attribution, a connective
+ * that starts a new thought. A line that starts with one is a new paragraph
+ * unless the break itself says otherwise (a comma, an open quote).
+ */
+const PARAGRAPH_OPENER = /^(?:\d{1,2}月\d{1,2}日|\d{4}年|(?:昨|今|前|明)[天日晚早]|近日|日前|近期|目前|当前|当天|当日|据|记者|本报讯|本报记者|新华社|央视|中新网|当地时间|此外|另外|与此同时|同时|另一方面|首先|其次|再次|最后|总之|对此|为此|如今|随后|此前|其中|[（(]记者)/u;
 /** A caption has no sentence punctuation at all. */
 const ANY_PUNCT = /[，。、；：！？,.;:!?]/u;
+/** Opening quotes and brackets, which may open a new paragraph or continue a cut one. */
+const OPENING_START = /^[“‘「『《（(]/u;
 /** Text characters: Han, kana, Latin, digits. */
 const TEXT_START = /^[\p{Script=Han}\p{L}\p{N}]/u;
 
@@ -98,10 +106,12 @@ function continuation(a: string, b: string, o: ReflowOptions): string | undefine
   if (FINAL.test(a)) return undefined;
   if (BLOCK_START.test(b)) return undefined;
   if (CLOSING_START.test(b)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
+  if (OPEN_END.test(a) && isProse(b, o) && (TEXT_START.test(b) || OPENING_START.test(b))) {
+    return `the line ends with "${a[a.length - 1]}", which cannot end a paragraph`;
+  }
   if (leavesOpen(a) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
-  if (!TEXT_START.test(b) && !/^[“‘「《]/u.test(b)) return undefined;
-  if (OPEN_END.test(a) && isProse(b, o)) return `the line ends with "${a[a.length - 1]}", which cannot end a paragraph`;
-  if (isProse(a, o) && TEXT_START.test(b) && (isProse(b, o) || FINAL.test(b))) {
+  if (!TEXT_START.test(b) && !OPENING_START.test(b)) return undefined;
+  if (isProse(a, o) && !PARAGRAPH_OPENER.test(b) && (isProse(b, o) || FINAL.test(b))) {
     return 'running prose stops without sentence-final punctuation and the next line continues it';
   }
   return undefined;

@@ -86,7 +86,7 @@ describe('zhclean run on the seeds', () => {
     const summary = json(join(reports, 'summary.json'));
     expect(summary.documents).toEqual({ total: 5, kept: 5, rejected: 0 });
     expect(summary.failures).toEqual([]);
-    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize']);
+    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate']);
     expect(summary.stages[0].charsRemoved).toBeGreaterThan(0);
     const html = readFileSync(join(reports, 'index.html'), 'utf8');
     for (const id of SEED_IDS) expect(html).toContain(`>${id}</a>`);
@@ -149,7 +149,9 @@ describe('zhclean run on awkward inputs', () => {
     expect(byId('gbk').encoding).toBe('gbk');
     expect(readFileSync(join(out, 'gbk.txt'), 'utf8')).toBe(`${simplified}\n`);
     expect(byId('big5').encoding).toBe('big5');
-    expect(readFileSync(join(out, 'big5.txt'), 'utf8')).toBe(`${traditional}\n`);
+    // Big5 text is Traditional: the script stage converts it to Simplified and says how much was Traditional.
+    expect(readFileSync(join(out, 'big5.txt'), 'utf8')).toBe('中央气象署表示，台风预计明天清晨在台湾东部登陆，民众应做好防台准备。\n');
+    expect(byId('big5').script.traditionalShare).toBeGreaterThan(0.2);
     expect(byId('utf16').encoding).toBe('utf-16le');
     expect(byId('first').meta).toEqual({ url: 'https://example.cn/1' });
     expect(byId('first').source).toBe(`${join(input, 'docs.jsonl')}:1`);
@@ -172,16 +174,16 @@ describe('zhclean run - (stdin to stdout)', () => {
   it('reads JSONL and writes cleaned JSONL, nothing else', () => {
     const work = tempDir();
     const input = [
-      JSON.stringify({ id: 'a', text: '\u3000\u3000第一段。\r\n\r\n第二段。', lang: 'zh' }),
+      JSON.stringify({ id: 'a', text: '\u3000\u3000这是第一段。\r\n\r\n这是第二段。', lang: 'zh' }),
       'not json',
-      JSON.stringify({ text: '\ufeff第三篇。' }),
+      JSON.stringify({ text: '\ufeff这是第三篇。' }),
     ].join('\n');
     const r = zhclean(['run', '-'], { cwd: work, input });
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { id: 'a', text: '第一段。\n第二段。', meta: { lang: 'zh' }, quality: { score: null, signals: {} } },
-      { id: 'stdin-3', text: '第三篇。', meta: {}, quality: { score: null, signals: {} } },
+      { id: 'a', text: '这是第一段。\n这是第二段。', meta: { lang: 'zh' }, quality: { score: null, signals: {} } },
+      { id: 'stdin-3', text: '这是第三篇。', meta: {}, quality: { score: null, signals: {} } },
     ]);
     expect(r.stderr).toMatch(/-:2: malformed JSON/);
     expect(readdirSync(work)).toEqual([]);

@@ -36,19 +36,19 @@ describe('splitLines', () => {
 
 describe('clean (library API)', () => {
   it('returns the cleaned text and a full report', () => {
-    const { text, report, decision } = clean('\u3000\u3000第一段。\r\n\r\n第二段。', { id: 'demo' });
-    expect(text).toBe('第一段。\n第二段。');
+    const { text, report, decision } = clean('\u3000\u3000这是第一段。\r\n\r\n这是第二段。', { id: 'demo' });
+    expect(text).toBe('这是第一段。\n这是第二段。');
     expect(decision).toBe('keep');
     expect(report).toMatchObject({
       id: 'demo',
-      chars: { in: 14, out: 9 },
+      chars: { in: 18, out: 13 },
       decision: 'keep',
       reasons: [],
       language: { code: 'und', score: 0 },
       spin: { detected: false, score: 0, repairs: 0 },
       quality: { score: null, signals: {} },
     });
-    expect(report.stages.map((s) => s.name)).toEqual(['normalize']);
+    expect(report.stages.map((s) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate']);
     expect(report.stages[0]!.findings.map((f) => f.rule).sort()).toEqual(['edge-whitespace', 'empty-lines', 'line-endings']);
     expect(report.stages[0]!.findings.every((f) => f.stage === 'normalize')).toBe(true);
   });
@@ -60,13 +60,13 @@ describe('clean (library API)', () => {
   });
 
   it('applies stage options', () => {
-    expect(clean('甲\n\n乙', { options: { normalize: { dropEmptyLines: false } } }).text).toBe('甲\n\n乙');
+    expect(clean('甲\n\n乙', { stages: ['normalize'], options: { normalize: { dropEmptyLines: false } } }).text).toBe('甲\n\n乙');
   });
 });
 
 describe('createPipeline', () => {
   it('cleans a stream of documents with one pipeline', () => {
-    const pipeline = createPipeline();
+    const pipeline = createPipeline({ stages: ['normalize'] });
     const results = ['甲 ', ' 乙'].map((text, i) =>
       pipeline.process({ id: `d${i}`, source: 'mem', encoding: 'utf-16', text, meta: { n: i } }),
     );

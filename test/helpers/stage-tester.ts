@@ -1,9 +1,8 @@
 // ESLint's RuleTester, for stages: a table of `valid` inputs the stage must
 // leave alone and `invalid` ones with the output and the rules that fire.
 import { describe, expect, it } from 'vitest';
-import { MemoryCorpusContext } from '../../pipeline/pipeline.js';
-import { applyEdits } from '../../pipeline/edits.js';
-import type { Doc, Stage } from '../../pipeline/types.js';
+import { createPipeline } from '../../pipeline/pipeline.js';
+import type { Doc, Stage, StageResult } from '../../pipeline/types.js';
 
 export interface InvalidCase {
   name?: string;
@@ -18,10 +17,17 @@ export function makeDoc(text: string, id = 'test'): Doc {
   return { id, source: 'test', encoding: 'utf-8', text, original: text, meta: {}, data: {}, reasons: [] };
 }
 
-/** Runs one stage alone on a text, applying its edits as the runner would. */
+/** Runs one stage alone on a text through the real runner (edits applied, findings counted). */
 export function runStage<O extends object>(stage: Stage<O>, text: string, options: Partial<O> = {}) {
-  const result = stage.apply(makeDoc(text), { ...stage.defaults, ...options }, new MemoryCorpusContext());
-  return { text: applyEdits(text, result.edits ?? []), result };
+  const pipeline = createPipeline({ stages: [stage.name], options: { [stage.name]: options as Record<string, unknown> } });
+  const out = pipeline.process({ id: 'test', source: 'test', encoding: 'utf-8', text, meta: {} });
+  const trace = out.trace[0]!;
+  const result: StageResult = {
+    findings: trace.findings,
+    edits: trace.edits.map(([start, end, t, finding]) => ({ start, end, text: t, finding })),
+    data: out.doc.data,
+  };
+  return { text: out.text, result };
 }
 
 export function testStage<O extends object>(
