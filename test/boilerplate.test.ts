@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCorpusContext } from '../pipeline/pipeline.js';
 import { applyEdits } from '../pipeline/edits.js';
 import { readPatterns, readTable, TableError } from '../pipeline/tables.js';
-import { boilerplate } from '../stages/boilerplate.js';
+import { boilerplate, lineKey } from '../stages/boilerplate.js';
 import { makeDoc, runStage } from './helpers/stage-tester.js';
 import { writeFileSync } from 'node:fs';
 import { tempDir } from './helpers/cli.js';
@@ -123,6 +123,13 @@ describe('boilerplate: lines recurring across a corpus', () => {
 
   it('drops a non-prose line seen in many documents', () => {
     expect(cleanWithCorpus(5)).not.toContain(furniture);
+  });
+
+  it('counts lines by a numeric key that ignores digits, punctuation and spaces', () => {
+    expect(lineKey('点击：94次')).toBe(lineKey('点击: 12次'));
+    expect(lineKey('本站热线欢迎您')).not.toBe(lineKey('本站热线欢迎你'));
+    expect(Number.isSafeInteger(lineKey(P1))).toBe(true);
+    expect(lineKey('—— 123 ——')).toBe(0);
   });
 
   it('is off below the minimum corpus size', () => {
