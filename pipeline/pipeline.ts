@@ -112,6 +112,7 @@ export function buildReport(doc: Doc, trace: StageTrace[]): Report {
     id: doc.id,
     ...(doc.sourceId !== undefined ? { sourceId: doc.sourceId } : {}),
     source: doc.source,
+    ...(d.title !== undefined ? { title: d.title } : {}),
     encoding: doc.encoding,
     warnings: [...(doc.warnings ?? [])],
     language: { code: d.language?.code ?? 'und', score: d.language?.score ?? 0 },

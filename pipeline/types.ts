@@ -48,6 +48,7 @@ export interface DocData {
   quality?: { score: number | null; signals: Record<string, number> };
   duplicateOf?: string;
   similarity?: number;
+  title?: string;
   [key: string]: unknown;
 }
 
@@ -117,6 +118,8 @@ export interface Report {
   id: string;
   sourceId?: string;
   source: string;
+  /** The page headline, when a stage found one (the boilerplate stage drops it from the text). */
+  title?: string;
   encoding: string;
   warnings: string[];
   language: { code: string; score: number };

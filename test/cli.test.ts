@@ -80,6 +80,10 @@ describe('zhclean run on the seeds', () => {
     const r003 = json(join(reports, `${SEED_IDS[3]}.json`));
     const rules = r003.stages[0].findings.map((f: any) => f.rule);
     expect(rules).toContain('edge-whitespace');
+    // Its headline left the text for the report's title; its navigation line is a finding with a reason.
+    expect(r003.title).toBe('奋进“北转型”上海宝山全力打造新时代现代化转型样本');
+    const nav = r003.stages.find((s: any) => s.name === 'boilerplate').findings.find((f: any) => f.rule === 'nav');
+    expect(nav).toMatchObject({ action: 'drop', line: 1, before: '返回首页' });
   });
 
   it('writes summary.json and index.html', () => {
