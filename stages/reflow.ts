@@ -65,17 +65,35 @@ const PAIRS: [string, string][] = [
   ['【', '】'],
 ];
 
-/** True when the line leaves a quote or bracket open. */
-function leavesOpen(text: string): boolean {
-  for (const [open, close] of PAIRS) {
-    let depth = 0;
+/**
+ * What the joiner knows of the paragraph built so far, kept up to date line by
+ * line: a long chain of joins must not rescan the whole paragraph at each step.
+ */
+interface Para {
+  /** The last characters, enough for the end-of-line tests. */
+  tail: string;
+  chars: number;
+  punct: number;
+  /** Open depth of each quote/bracket pair. */
+  depth: number[];
+}
+
+function newPara(text: string): Para {
+  const p: Para = { tail: '', chars: 0, punct: 0, depth: PAIRS.map(() => 0) };
+  extend(p, text);
+  return p;
+}
+
+function extend(p: Para, text: string): void {
+  p.tail = (p.tail + text).slice(-16);
+  p.chars += charCount(text);
+  p.punct += punctCount(text);
+  PAIRS.forEach(([open, close], k) => {
     for (const ch of text) {
-      if (ch === open) depth++;
-      else if (ch === close && depth > 0) depth--;
+      if (ch === open) p.depth[k]!++;
+      else if (ch === close && p.depth[k]! > 0) p.depth[k]!--;
     }
-    if (depth > 0) return true;
-  }
-  return false;
+  });
 }
 
 /** True when the line closes a quote or bracket it never opened. */
@@ -101,17 +119,21 @@ export function isProse(text: string, o: ReflowOptions): boolean {
   return charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
 }
 
-/** Why `a` continues on `b`, or undefined when it does not. */
-function continuation(a: string, b: string, o: ReflowOptions): string | undefined {
-  if (FINAL.test(a)) return undefined;
+function paraIsProse(p: Para, o: ReflowOptions): boolean {
+  return p.chars >= o.proseMinChars && p.punct >= o.proseMinPunct;
+}
+
+/** Why the paragraph `a` continues on line `b`, or undefined when it does not. */
+function continuation(a: Para, b: string, o: ReflowOptions): string | undefined {
+  if (FINAL.test(a.tail)) return undefined;
   if (BLOCK_START.test(b)) return undefined;
   if (CLOSING_START.test(b)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
-  if (OPEN_END.test(a) && isProse(b, o) && (TEXT_START.test(b) || OPENING_START.test(b))) {
-    return `the line ends with "${a[a.length - 1]}", which cannot end a paragraph`;
+  if (OPEN_END.test(a.tail) && isProse(b, o) && (TEXT_START.test(b) || OPENING_START.test(b))) {
+    return `the line ends with "${a.tail[a.tail.length - 1]}", which cannot end a paragraph`;
   }
-  if (leavesOpen(a) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
+  if (a.depth.some((d) => d > 0) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
   if (!TEXT_START.test(b) && !OPENING_START.test(b)) return undefined;
-  if (isProse(a, o) && !PARAGRAPH_OPENER.test(b) && (isProse(b, o) || FINAL.test(b))) {
+  if (paraIsProse(a, o) && !PARAGRAPH_OPENER.test(b) && (isProse(b, o) || FINAL.test(b))) {
     return 'running prose stops without sentence-final punctuation and the next line continues it';
   }
   return undefined;
@@ -135,44 +157,44 @@ export const reflow: Stage<ReflowOptions> = {
     while (i < lines.length - 1) {
       // Follow one paragraph: join while each line continues on the next (or on the one after a caption).
       let cur = lines[i]!;
-      let acc = cur.text;
+      const para = newPara(cur.text);
       const captions: Line[] = [];
       let captionFinding = -1;
       let j = i + 1;
       while (j < lines.length) {
         const next = lines[j]!;
-        let why = continuation(acc, next.text, options);
+        let why = continuation(para, next.text, options);
         if (why) {
           const f = changes.finding({
             rule: 'broken-paragraph',
             action: 'merge',
             line: cur.index + 1,
             range: [cur.end, next.start],
-            before: `${tail(acc)}⏎${head(next.text)}`,
-            after: `${tail(acc)}${head(next.text)}`,
+            before: `${tail(para.tail)}⏎${head(next.text)}`,
+            after: `${tail(para.tail)}${head(next.text)}`,
             reason: `Line ${cur.index + 1} continues on line ${next.index + 1}: ${why}.`,
           });
           changes.edit(cur.end, next.start, '', f);
-          acc += next.text;
+          extend(para, next.text);
           cur = next;
           j++;
           continue;
         }
         const after = lines[j + 1];
-        if (after && isCaption(next.text, options) && isProse(acc, options) && (why = continuation(acc, after.text, options))) {
+        if (after && isCaption(next.text, options) && paraIsProse(para, options) && (why = continuation(para, after.text, options))) {
           const f = changes.finding({
             rule: 'caption-inside-paragraph',
             action: 'merge',
             line: cur.index + 1,
             range: [cur.end, after.start],
-            before: `${tail(acc)}⏎${next.text}⏎${head(after.text)}`,
-            after: `${tail(acc)}${head(after.text)}`,
+            before: `${tail(para.tail)}⏎${next.text}⏎${head(after.text)}`,
+            after: `${tail(para.tail)}${head(after.text)}`,
             reason: `A caption ("${next.text}") interrupted the paragraph between lines ${cur.index + 1} and ${after.index + 1}: joined around it and moved it after the paragraph.`,
           });
           changes.edit(cur.end, after.start, '', f);
           captions.push(next);
           captionFinding = f;
-          acc += after.text;
+          extend(para, after.text);
           cur = after;
           j += 2;
           continue;
