@@ -65,6 +65,9 @@ const PAIRS: [string, string][] = [
   ['【', '】'],
 ];
 
+/** Each quote or bracket: its pair's index for an opener, the index's complement (~k) for a closer. */
+const BRACKET = new Map<string, number>(PAIRS.flatMap(([open, close], k) => [[open, k], [close, ~k]] as [string, number][]));
+
 /**
  * What the joiner knows of the paragraph built so far, kept up to date line by
  * line: a long chain of joins must not rescan the whole paragraph at each step.
@@ -88,12 +91,12 @@ function extend(p: Para, text: string): void {
   p.tail = (p.tail + text).slice(-16);
   p.chars += charCount(text);
   p.punct += punctCount(text);
-  PAIRS.forEach(([open, close], k) => {
-    for (const ch of text) {
-      if (ch === open) p.depth[k]!++;
-      else if (ch === close && p.depth[k]! > 0) p.depth[k]!--;
-    }
-  });
+  for (const ch of text) {
+    const k = BRACKET.get(ch);
+    if (k === undefined) continue;
+    if (k >= 0) p.depth[k]!++;
+    else if (p.depth[~k]! > 0) p.depth[~k]!--;
+  }
 }
 
 /** True when the line closes a quote or bracket it never opened. */
