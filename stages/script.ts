@@ -82,11 +82,12 @@ export const script: Stage<ScriptOptions> = {
     // Edits per changed run of characters; a phrase conversion that changes a line's length replaces the line.
     const a = text.split('\n');
     const b = converted.split('\n');
+    if (a.length !== b.length) throw new Error('OpenCC changed the number of lines');
     let offset = 0;
     let first = true;
     for (let i = 0; i < a.length; i++) {
       const la = a[i]!;
-      const lb = b[i] ?? la;
+      const lb = b[i]!;
       if (la !== lb) {
         if (la.length === lb.length) {
           for (let k = 0; k < la.length; ) {
@@ -109,7 +110,6 @@ export const script: Stage<ScriptOptions> = {
       }
       offset += la.length + 1;
     }
-    if (a.length !== b.length) throw new Error('OpenCC changed the number of lines');
     return changes.result({ data: { script: { traditionalShare: round(share), variant } } });
   },
 };
