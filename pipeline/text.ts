@@ -30,6 +30,16 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
+/**
+ * The range to remove to drop line `i` so that the kept lines stay joined by
+ * exactly one break: a line before the first kept one takes its own break with
+ * it; a later one takes the break before it. `firstKept` is -1 when none is kept.
+ */
+export function dropRange(lines: readonly Pick<Line, 'start' | 'end' | 'next'>[], i: number, firstKept: number): [number, number] {
+  const l = lines[i]!;
+  return firstKept === -1 || i < firstKept ? [l.start, l.next] : [lines[i - 1]!.end, l.end];
+}
+
 /** 1-based line number of an offset. */
 export function lineAt(text: string, offset: number): number {
   let n = 1;

@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { charCount, splitLines } from '../pipeline/text.js';
+import { charCount, dropRange, splitLines } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
 export interface BoilerplateOptions {
@@ -218,8 +218,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     smooth(v, feats, o);
     selectRegion(v, feats, firstVerdicts, titleAnchor(texts), o);
 
-    // Drop every bad line. Lines before the first kept one take their own break
-    // with them, later ones the break before them, so kept lines stay joined by one \n.
+    // Drop every bad line (dropRange keeps the kept lines joined by one \n).
     // Consecutive lines dropped by one rule share a finding.
     const changes = new Changes();
     const firstKept = v.findIndex((x) => x.cls !== 'bad');
@@ -231,7 +230,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
         return;
       }
       const rule = verdict.rule ?? 'context';
-      const [start, end] = firstKept === -1 || i < firstKept ? [l.start, l.next] : [lines[i - 1]!.end, l.end];
+      const [start, end] = dropRange(lines, i, firstKept);
       if (!open || open.rule !== rule) {
         const finding = changes.finding({ rule, action: 'drop', line: i + 1, range: [l.start, l.end], before: l.text, after: '', reason: verdict.reason ?? REASONS[rule]! });
         open = { rule, finding };

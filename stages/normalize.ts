@@ -9,6 +9,7 @@
 // a Windows file gets one "line-endings" finding, not one per line.
 
 import { Changes } from '../pipeline/changes.js';
+import { dropRange } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface NormalizeOptions {
@@ -88,14 +89,14 @@ export const normalize: Stage<NormalizeOptions> = {
     };
 
     // Split into lines, remembering each line's content range and its break.
-    const lines: { start: number; end: number; brk: string }[] = [];
+    const lines: { start: number; end: number; next: number; brk: string }[] = [];
     let pos = 0;
     BREAK.lastIndex = 0;
     for (let m = BREAK.exec(text); m; m = BREAK.exec(text)) {
-      lines.push({ start: pos, end: m.index, brk: m[0] });
+      lines.push({ start: pos, end: m.index, next: m.index + m[0].length, brk: m[0] });
       pos = m.index + m[0].length;
     }
-    lines.push({ start: pos, end: text.length, brk: '' });
+    lines.push({ start: pos, end: text.length, next: text.length, brk: '' });
 
     // A line is blank when nothing in it is visible text.
     const blank = lines.map((l) => {
@@ -109,14 +110,8 @@ export const normalize: Stage<NormalizeOptions> = {
       const l = lines[i]!;
       lineNo.value = i + 1;
       if (drop[i]) {
-        // Before the first kept line a dropped line takes its own break with it;
-        // after it, the break before it, so kept lines stay joined by exactly one \n.
-        if (firstKept === -1 || i < firstKept) {
-          if (l.end + l.brk.length > l.start) explain('empty-lines', l.start, l.end + l.brk.length, '');
-        } else {
-          const prev = lines[i - 1]!;
-          explain('empty-lines', prev.end, l.end, '');
-        }
+        const [start, end] = dropRange(lines, i, firstKept);
+        if (end > start) explain('empty-lines', start, end, '');
         continue;
       }
       // The break that joins this line to the kept line before it is the break of
