@@ -99,17 +99,15 @@ function extend(p: Para, text: string): void {
   }
 }
 
-/** True when the line closes a quote or bracket it never opened. */
+/** True when the line closes a quote or bracket it never opened (one pass, like extend). */
 function closesUnopened(text: string): boolean {
-  for (const [open, close] of PAIRS) {
-    let depth = 0;
-    for (const ch of text) {
-      if (ch === open) depth++;
-      else if (ch === close) {
-        if (depth === 0) return true;
-        depth--;
-      }
-    }
+  const depth = PAIRS.map(() => 0);
+  for (const ch of text) {
+    const k = BRACKET.get(ch);
+    if (k === undefined) continue;
+    if (k >= 0) depth[k]!++;
+    else if (depth[~k] === 0) return true;
+    else depth[~k]!--;
   }
   return false;
 }
