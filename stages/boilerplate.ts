@@ -237,7 +237,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
       }
       changes.edit(start, end, '', open.finding);
     });
-    const title = headline(lines.map((l) => l.text), firstVerdicts);
+    const title = headline(texts, firstVerdicts);
     return changes.result(title ? { data: { title } } : {});
   },
 };

@@ -116,7 +116,7 @@ function punctCount(text: string): number {
   return text.match(PUNCT)?.length ?? 0;
 }
 
-export function isProse(text: string, o: ReflowOptions): boolean {
+function isProse(text: string, o: ReflowOptions): boolean {
   return charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
 }
 
