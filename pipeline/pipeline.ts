@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { resolveStages, type PipelineConfig, type ResolvedStage } from './config.js';
 import { applyEdits } from './edits.js';
 import { charCount } from './text.js';
-import type { CleanResult, CorpusContext, Doc, Finding, InputDoc, Report, StageTrace } from './types.js';
+import type { CleanResult, CorpusContext, Doc, Finding, InputDoc, Report, StageResult, StageTrace } from './types.js';
 
 /** The in-memory corpus context: one map of named structures for the whole run. */
 export class MemoryCorpusContext implements CorpusContext {
@@ -60,12 +60,18 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       context.scannedDocuments = ++scanned;
     },
     process(input) {
-      return run(resolved, input, context);
+      return decide(resolved, runStages(resolved, input, context), context);
     },
   };
 }
 
-function run(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): CleanResult {
+interface StagesDone {
+  doc: Doc;
+  trace: StageTrace[];
+}
+
+/** Every stage's `apply`, in order: the per-document work, independent of other documents. */
+function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
   let doc: Doc = { ...input, original: input.text, data: {}, reasons: [] };
   const trace: StageTrace[] = [];
   for (const { stage, options } of resolved) {
@@ -86,11 +92,7 @@ function run(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): Cl
       counts.forEach((n, i) => {
         if (n > 1) findings[i]!.count = n;
       });
-      const reasons = [...doc.reasons];
-      for (const r of result.reject ?? []) {
-        findings.push({ stage: stage.name, rule: r.rule, action: 'reject', before: '', reason: r.reason, ...(r.data ? { data: r.data } : {}) });
-        reasons.push(`${r.rule}: ${r.reason}`);
-      }
+      const reasons = rejections(stage.name, result.reject, findings, doc.reasons);
       const text = applyEdits(doc.text, result.edits ?? []);
       edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
       next = { ...doc, text, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons };
@@ -100,8 +102,42 @@ function run(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): Cl
     trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits });
     doc = next;
   }
+  return { doc, trace };
+}
+
+/**
+ * The corpus decisions (`decide`) on the finished document, in stage order.
+ * Callers run this one document at a time in input order, so "the first copy
+ * is kept" holds whatever ran the stages.
+ */
+function decide(resolved: ResolvedStage[], done: StagesDone, ctx: CorpusContext): CleanResult {
+  let { doc } = done;
+  const { trace } = done;
+  resolved.forEach(({ stage, options }, i) => {
+    if (!stage.decide) return;
+    const t0 = performance.now();
+    let result;
+    try {
+      result = stage.decide(doc, options, ctx);
+    } catch (err) {
+      throw new StageError(stage.name, err);
+    }
+    const reasons = rejections(stage.name, result.reject, trace[i]!.findings, doc.reasons);
+    doc = { ...doc, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons };
+    trace[i]!.ms += performance.now() - t0;
+  });
   const report = buildReport(doc, trace);
   return { id: doc.id, text: doc.text, decision: report.decision, report, doc, trace };
+}
+
+/** Records each rejection as a finding and returns the document's reasons with them added. */
+function rejections(stage: string, reject: StageResult['reject'], findings: Finding[], reasons: readonly string[]): string[] {
+  const out = [...reasons];
+  for (const r of reject ?? []) {
+    findings.push({ stage, rule: r.rule, action: 'reject', before: '', reason: r.reason, ...(r.data ? { data: r.data } : {}) });
+    out.push(`${r.rule}: ${r.reason}`);
+  }
+  return out;
 }
 
 /** The per-document report; every field is present, stages not run give neutral values. */
@@ -121,7 +157,7 @@ export function buildReport(doc: Doc, trace: StageTrace[]): Report {
     reasons: [...doc.reasons],
     spin: { detected: d.spin?.detected ?? false, score: d.spin?.score ?? 0, repairs: d.spin?.repairs ?? 0 },
     script: { traditionalShare: d.script?.traditionalShare ?? 0 },
-    ...(d.duplicateOf !== undefined ? { duplicateOf: d.duplicateOf } : {}),
+    ...(d.duplicateOf !== undefined ? { duplicateOf: d.duplicateOf, similarity: d.similarity ?? 1 } : {}),
     stages: trace.map((t) => ({ name: t.name, ms: round(t.ms), findings: t.findings })),
     quality: { score: d.quality?.score ?? null, signals: d.quality?.signals ?? {} },
     meta: doc.meta,

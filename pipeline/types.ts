@@ -103,6 +103,12 @@ export interface Stage<O extends object = Record<string, unknown>> {
    */
   scan?(text: string, options: O, ctx: CorpusContext): void;
   apply(doc: Doc, options: O, ctx: CorpusContext): StageResult;
+  /**
+   * Optional corpus decision about the finished document (after every stage),
+   * made one document at a time in input order, e.g. "duplicate of an earlier
+   * document". It may reject the document and publish data; it cannot edit.
+   */
+  decide?(doc: Doc, options: O, ctx: CorpusContext): Pick<StageResult, 'data' | 'reject'>;
 }
 
 /** What the runner records for one stage on one document. */
@@ -128,7 +134,9 @@ export interface Report {
   reasons: string[];
   spin: { detected: boolean; score: number; repairs: number };
   script: { traditionalShare: number };
+  /** The earlier document this one duplicates, and the estimated similarity (1 for an exact copy). */
   duplicateOf?: string;
+  similarity?: number;
   stages: { name: string; ms: number; findings: Finding[] }[];
   quality: { score: number | null; signals: Record<string, number> };
   meta: Record<string, unknown>;
