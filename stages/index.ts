@@ -6,8 +6,9 @@ import { normalize } from './normalize.js';
 import { reflow } from './reflow.js';
 import { script } from './script.js';
 import { boilerplate } from './boilerplate.js';
+import { dedupe } from './dedupe.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate];
+export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, dedupe];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);

@@ -90,7 +90,7 @@ describe('zhclean run on the seeds', () => {
     const summary = json(join(reports, 'summary.json'));
     expect(summary.documents).toEqual({ total: 5, kept: 5, rejected: 0 });
     expect(summary.failures).toEqual([]);
-    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate']);
+    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'dedupe']);
     expect(summary.stages[0].charsRemoved).toBeGreaterThan(0);
     const html = readFileSync(join(reports, 'index.html'), 'utf8');
     for (const id of SEED_IDS) expect(html).toContain(`>${id}</a>`);
@@ -114,19 +114,21 @@ describe('zhclean run on awkward inputs', () => {
   const traditional = '中央氣象署表示，颱風預計明天清晨在臺灣東部登陸，民眾應做好防颱準備。';
   writeFileSync(join(input, 'gbk.txt'), encodeLegacy(`\u3000\u3000${simplified}\r\n`, 'gbk'));
   writeFileSync(join(input, 'big5.txt'), encodeLegacy(traditional, 'big5'));
-  writeFileSync(join(input, 'sub', 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(simplified, 'utf16le')]));
+  // Every document says something else: copies would be rejected as duplicates (tested on its own below).
+  const utf16 = '成都大熊猫基地迎来客流高峰，游客排队观看新生幼崽。';
+  writeFileSync(join(input, 'sub', 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]));
   writeFileSync(join(input, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
   writeFileSync(join(input, 'empty.txt'), '');
   writeFileSync(
     join(input, 'docs.jsonl'),
     [
-      JSON.stringify({ id: 'first', text: simplified, url: 'https://example.cn/1' }),
+      JSON.stringify({ id: 'first', text: '北京今天最高气温三十五度，市气象台发布高温黄色预警。', url: 'https://example.cn/1' }),
       '{"id": "broken", "text": ',
-      JSON.stringify({ id: '../../escape', text: `${simplified}甲` }),
-      JSON.stringify({ id: '/etc/passwd', text: `${simplified}乙` }),
-      JSON.stringify({ id: 'first', text: `${simplified}丙` }),
+      JSON.stringify({ id: '../../escape', text: '上海地铁新线路今天开通试运营，沿线居民出行更加方便。' }),
+      JSON.stringify({ id: '/etc/passwd', text: '广州举办国际车展，数十家新能源汽车企业参展。' }),
+      JSON.stringify({ id: 'first', text: '深圳发布人才新政，高层次人才可申请住房补贴。' }),
       JSON.stringify({ title: 'no text field' }),
-      JSON.stringify({ text: `${simplified}丁` }),
+      JSON.stringify({ text: '杭州亚运场馆向市民免费开放，周末预约火爆。' }),
     ].join('\n'),
   );
   const before = tree(work);
@@ -171,6 +173,34 @@ describe('zhclean run on awkward inputs', () => {
     expect(outputs).toContain('first~2.txt');
     expect(json(join(reports, 'first~2.json')).sourceId).toBe('first');
     expect(json(join(reports, '___.._escape.json')).sourceId).toBe('../../escape');
+  });
+});
+
+describe('zhclean run on a crawl with copies', () => {
+  it('keeps the first copy, rejects the later ones into out/rejected with the kept id', () => {
+    const work = tempDir();
+    const crawl = join(work, 'crawl');
+    mkdirSync(crawl);
+    const seed = readFileSync(join(ROOT, 'seeds', `${SEED_IDS[3]}.txt`), 'utf8');
+    writeFileSync(join(crawl, 'a-original.txt'), seed);
+    // The same article on another site: other frame, ASCII commas turned full-width, the longest paragraph cut short.
+    const lines = seed.split('\n');
+    const longest = lines.reduce((a, l, i) => (l.length > lines[a]!.length ? i : a), 0);
+    const edited = lines.map((l, i) => (i === longest ? l.slice(0, l.length / 2) : l).replace(/,/g, '，'));
+    const copy = ['网站首页 | 新闻中心', ...edited, '版权所有 © 2024'].join('\n');
+    writeFileSync(join(crawl, 'b-syndicated.txt'), copy);
+    writeFileSync(join(crawl, 'c-exact.txt'), seed);
+    const r = zhclean(['run', crawl, '--out', join(work, 'out'), '--reports', join(work, 'rep')]);
+    expect(r.status).toBe(0);
+    const summary = json(join(work, 'rep', 'summary.json'));
+    expect(summary.documents).toEqual({ total: 3, kept: 1, rejected: 2 });
+    expect(Object.keys(summary.rejections).sort()).toEqual(['exact-duplicate', 'near-duplicate']);
+    const near = json(join(work, 'rep', 'b-syndicated.json'));
+    expect(near).toMatchObject({ decision: 'reject', duplicateOf: 'a-original' });
+    expect(near.similarity).toBeGreaterThan(0.5);
+    expect(near.reasons[0]).toMatch(/duplicate/);
+    expect(json(join(work, 'rep', 'c-exact.json'))).toMatchObject({ decision: 'reject', duplicateOf: 'a-original', similarity: 1 });
+    expect(tree(join(work, 'out'))).toEqual(['a-original.txt', 'corpus.jsonl', 'rejected/b-syndicated.txt', 'rejected/c-exact.txt']);
   });
 });
 

@@ -1,0 +1,92 @@
+// Folding text to the characters that say what it is, for comparing paragraphs
+// and documents: two copies of one article differ in punctuation (ASCII or
+// full-width commas), width (ＡＢＣ１２３), spacing, case and script (Traditional
+// or Simplified), and none of that makes them different articles.
+//
+// Kept: letters and digits (Han, Latin, kana, hangul ...), folded to one form.
+// Dropped: punctuation, symbols, whitespace. The positions of the kept characters
+// in the source are returned too, so a paragraph decision can point at the text.
+
+import TSCharacters from 'opencc-js/dict/TSCharacters';
+
+let tsMap: Map<number, number> | undefined;
+
+/**
+ * Traditional → Simplified, one character to one, from OpenCC's own
+ * TSCharacters table (the first choice where it offers several). Phrase-level
+ * conversion is the script stage's job; for comparing, characters suffice.
+ */
+function traditionalToSimplified(): Map<number, number> {
+  if (tsMap) return tsMap;
+  tsMap = new Map();
+  for (const entry of (TSCharacters as string).split('|')) {
+    const [from, to] = entry.split(' ');
+    if (!from || !to) continue;
+    const f = from.codePointAt(0)!;
+    const t = to.codePointAt(0)!;
+    if (String.fromCodePoint(f) === from && String.fromCodePoint(t) === to && f !== t) tsMap.set(f, t);
+  }
+  return tsMap;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** The folded form of one code point, or -1 when it does not count (punctuation, symbols, spaces). */
+function foldCode(c: number, ts: Map<number, number>): number {
+  if (c < 0x80) {
+    if (c >= 0x61 && c <= 0x7a) return c; // a-z
+    if (c >= 0x41 && c <= 0x5a) return c + 0x20; // A-Z → a-z
+    if (c >= 0x30 && c <= 0x39) return c; // 0-9
+    return -1;
+  }
+  if (c >= 0x4e00 && c <= 0x9fff) return ts.get(c) ?? c; // the common Han block: the hot path
+  if (c >= 0xff10 && c <= 0xff19) return c - 0xfee0; // full-width digits
+  if (c >= 0xff21 && c <= 0xff3a) return c - 0xfee0 + 0x20; // full-width A-Z → a-z
+  if (c >= 0xff41 && c <= 0xff5a) return c - 0xfee0; // full-width a-z
+  const ch = String.fromCodePoint(c);
+  if (!LETTER_OR_DIGIT.test(ch)) return -1;
+  const lower = ch.toLowerCase().codePointAt(0)!;
+  return ts.get(lower) ?? lower;
+}
+
+export interface Folded {
+  /** Folded code points. */
+  codes: Int32Array;
+  /** `codes[i]` came from the source at UTF-16 offset `starts[i]`. */
+  starts: Int32Array;
+  length: number;
+}
+
+/** Folds `text.slice(start, end)`; positions are offsets in `text`. */
+export function fold(text: string, start = 0, end = text.length): Folded {
+  const ts = traditionalToSimplified();
+  const n = end - start;
+  const codes = new Int32Array(n);
+  const starts = new Int32Array(n);
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    const at = i;
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    const f = foldCode(c, ts);
+    if (f < 0) continue;
+    codes[k] = f;
+    starts[k] = at;
+    k++;
+  }
+  return { codes: codes.subarray(0, k), starts: starts.subarray(0, k), length: k };
+}
+
+/** The folded text as a string (for tests and display). */
+export function foldedString(text: string): string {
+  const { codes } = fold(text);
+  let out = '';
+  for (const c of codes) out += String.fromCodePoint(c);
+  return out;
+}

@@ -1,0 +1,48 @@
+// 32-bit hashing on code points, with Math.imul so it stays in integer
+// arithmetic. Two independent 32-bit hashes make the 64-bit keys the corpus
+// index stores (as two numbers in typed arrays, never as strings).
+
+/** MurmurHash3's finaliser: spreads every input bit over the output. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Murmur3-style mixing of one 32-bit value into a running hash. */
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** 32-bit hash of `codes[start, end)`, seeded. */
+export function hashRange(codes: ArrayLike<number>, start: number, end: number, seed: number): number {
+  let h = seed | 0;
+  for (let i = start; i < end; i++) h = mix(h, codes[i]!);
+  return fmix32(h ^ (end - start));
+}
+
+/** 64-bit hash of a whole code sequence, as [high, low] 32-bit halves. */
+export function hash64(codes: ArrayLike<number>): [number, number] {
+  return [hashRange(codes, 0, codes.length, 0x2f6b1d3a), hashRange(codes, 0, codes.length, 0x7e3c9a15)];
+}
+
+/**
+ * Hashes of every `k`-character window (shingle) of `codes`. A text shorter
+ * than `k` but not empty is one shingle, so short documents still compare.
+ */
+export function shingleHashes(codes: ArrayLike<number>, k: number, seed = 0x5bd1e995): Uint32Array {
+  const n = codes.length;
+  if (n === 0) return new Uint32Array(0);
+  if (n < k) return Uint32Array.of(hashRange(codes, 0, n, seed));
+  const out = new Uint32Array(n - k + 1);
+  for (let i = 0; i + k <= n; i++) out[i] = hashRange(codes, i, i + k, seed);
+  return out;
+}
