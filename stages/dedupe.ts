@@ -15,11 +15,11 @@
 // each later copy is rejected as a duplicate of it.
 
 import { Changes } from '../pipeline/changes.js';
-import { dropRange, preview, splitLines } from '../pipeline/text.js';
+import { dropRange, preview, splitLines, type Line } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 import { MemoryDedupIndex, type DedupIndex, type DedupIndexParams } from './dedupe/corpus-index.js';
-import { fold, type Folded } from './dedupe/fold.js';
-import { hash64, shingleHashes } from './dedupe/hash.js';
+import { fold } from './dedupe/fold.js';
+import { hash64, windowHashes } from './dedupe/hash.js';
 import { signature } from './dedupe/minhash.js';
 
 export interface DedupeOptions {
@@ -31,6 +31,8 @@ export interface DedupeOptions {
   paragraphCoverage: number;
   /** ... and at most this many of its folded characters are not. */
   paragraphMaxNew: number;
+  /** Documents longer than this (UTF-16 units) are not compared paragraph by paragraph (memory is ~100 bytes a character). */
+  paragraphMaxChars: number;
   /** Paragraphs shorter than this (folded) go only when they are a part of one other paragraph. */
   partialMinChars: number;
   /** Paragraphs shorter (folded) than one window, and headings, go only when repeated exactly right after themselves, and only from this length. */
@@ -51,19 +53,38 @@ export interface DedupeOptions {
 const REASONS = {
   'repeated-paragraph': 'The paragraph repeats text found in another paragraph of the document; the fuller occurrence is kept.',
   'stitched-paragraph': 'The paragraph is stitched together from sentences of other paragraphs of the document, which are kept.',
+  'too-long-to-compare': 'The document is too long to compare its paragraphs with each other within the memory bound; repeated paragraphs were not looked for.',
   'exact-duplicate': 'duplicate: the document is a copy of an earlier one (same text once punctuation, spacing, width and script are ignored).',
   'near-duplicate': 'duplicate: the document is a near copy of an earlier one (MinHash estimate of shingle overlap at or above the threshold).',
 } as const;
 
-/** A paragraph's folded text and its windows, with the slot of each window in the document's table. */
+/**
+ * A paragraph as ranges into the document's folded text and window slots:
+ * numbers only, no per-paragraph arrays (a page can have thousands of lines).
+ */
 interface Para {
   line: number;
-  folded: Folded;
-  /** Table slot of each window; empty for a paragraph compared whole. */
-  slots: Int32Array;
-  /** Folded text of a paragraph compared whole (shorter than a window, or a heading). */
-  whole?: string;
+  /** Its folded characters are `codes[from, to)`. */
+  from: number;
+  to: number;
+  /** Table slots of its windows are `slots[slotFrom, slotTo)`; empty for a paragraph compared whole. */
+  slotFrom: number;
+  slotTo: number;
+  /** Compared whole (shorter than a window, or a heading). */
+  whole?: boolean;
+  /** Ends with a colon: a label ("问：", "记者：") that repeats by design. */
+  label?: boolean;
 }
+
+/** The document's folded text and the slot of every paragraph window in its table. */
+interface Folding {
+  codes: Int32Array;
+  slots: Int32Array;
+  table: WindowTable;
+  k: number;
+}
+
+const length = (p: Para): number => p.to - p.from;
 
 export const dedupe: Stage<DedupeOptions> = {
   name: 'dedupe',
@@ -73,6 +94,7 @@ export const dedupe: Stage<DedupeOptions> = {
     paragraphWindow: 8,
     paragraphCoverage: 0.9,
     paragraphMaxNew: 40,
+    paragraphMaxChars: 2_000_000,
     partialMinChars: 100,
     shortMinChars: 4,
     corpus: 'near',
@@ -88,10 +110,12 @@ export const dedupe: Stage<DedupeOptions> = {
     if (!o.paragraphs) return changes.result();
     const lines = splitLines(doc.text);
     if (lines.length < 2) return changes.result();
-    const dropped = repeatedParagraphs(
-      lines.map((l) => l.text),
-      o,
-    );
+    if (doc.text.length > o.paragraphMaxChars) {
+      // The comparison holds about 100 bytes per character while it runs: bounded, and said.
+      changes.finding({ rule: 'too-long-to-compare', action: 'flag', before: '', reason: REASONS['too-long-to-compare'], data: { chars: doc.text.length, limit: o.paragraphMaxChars } });
+      return changes.result();
+    }
+    const dropped = repeatedParagraphs(doc.text, lines, o);
     if (dropped.size === 0) return changes.result();
     let firstKept = -1;
     for (let i = 0; i < lines.length && firstKept === -1; i++) if (!dropped.has(i)) firstKept = i;
@@ -147,51 +171,61 @@ interface Drop {
  * each is dropped only if, with the drops before it, it is still covered by
  * paragraphs that stay. So of two copies one always stays.
  */
-export function repeatedParagraphs(texts: readonly string[], o: DedupeOptions): Map<number, Drop> {
+export function repeatedParagraphs(text: string, lines: readonly Line[], o: DedupeOptions): Map<number, Drop> {
   const k = o.paragraphWindow;
-  const table = new WindowTable(texts.reduce((n, t) => n + t.length, 0));
-  const paras: Para[] = texts.map((t, line) => {
-    const folded = fold(t);
-    if (folded.length < k || isHeading(t)) {
-      const whole = String.fromCodePoint(...folded.codes);
-      return { line, folded, slots: new Int32Array(0), whole };
+  // One fold for the whole text; each paragraph is a range of it.
+  const all = fold(text);
+  const f: Folding = { codes: all.codes, slots: new Int32Array(all.length), table: new WindowTable(all.length), k };
+  const hashes = new Uint32Array(all.length);
+  let at = 0;
+  let slotAt = 0;
+  const paras: Para[] = lines.map((l) => {
+    while (at < all.length && all.starts[at]! < l.start) at++;
+    const from = at;
+    while (at < all.length && all.starts[at]! < l.end) at++;
+    const p: Para = { line: l.index, from, to: at, slotFrom: slotAt, slotTo: slotAt };
+    if (at - from < k || isHeading(l.text)) {
+      p.whole = true;
+      // A label such as "问：" or "记者：" repeats by design.
+      p.label = /[:：]\s*$/u.test(l.text);
+      return p;
     }
-    const hashes = shingleHashes(folded.codes, k);
-    const slots = new Int32Array(hashes.length);
-    for (let i = 0; i < hashes.length; i++) slots[i] = table.add(hashes[i]!, line);
-    return { line, folded, slots };
+    const n = windowHashes(all.codes, from, at, k, hashes, 0);
+    for (let i = 0; i < n; i++) f.slots[slotAt + i] = f.table.add(hashes[i]!, l.index);
+    slotAt += n;
+    p.slotTo = slotAt;
+    return p;
   });
 
   const dropped = new Map<number, Drop>();
-  dropShortRepeats(paras, o, dropped);
+  dropShortRepeats(paras, f.codes, o, dropped);
 
   // Candidates: covered enough by the other paragraphs as they are now.
   const candidates: { p: Para; sources: number[]; coverage: number }[] = [];
   for (const p of paras) {
-    if (p.slots.length === 0) continue;
-    const c = coverage(p, k, table);
-    if (!enough(c, p.folded.length, o)) continue;
-    const sources = sourcesOf(p, table, k);
+    if (p.slotTo === p.slotFrom) continue;
+    const c = coverage(p, f);
+    if (!enough(c, length(p), o)) continue;
+    const sources = sourcesOf(p, f);
     // Covered only by scattered set phrases, not by another paragraph's text: not a repeat.
     if (sources.length === 0) continue;
     candidates.push({ p, sources, coverage: c });
   }
-  candidates.sort(
-    (a, b) => b.sources.length - a.sources.length || a.p.folded.length - b.p.folded.length || b.p.line - a.p.line,
-  );
+  candidates.sort((a, b) => b.sources.length - a.sources.length || length(a.p) - length(b.p) || b.p.line - a.p.line);
   for (const cand of candidates) {
-    const c = coverage(cand.p, k, table);
-    if (!enough(c, cand.p.folded.length, o)) continue;
+    const { p } = cand;
+    const c = coverage(p, f);
+    if (!enough(c, length(p), o)) continue;
     // Where its text is now, with the drops before it (for the report).
-    const sources = sourcesOf(cand.p, table, k);
-    if (cand.p.folded.length < o.partialMinChars) {
+    const sources = sourcesOf(p, f);
+    if (length(p) < o.partialMinChars) {
       // Short: must be a part of one kept paragraph holding its first window.
-      const outer = table.holdersOf(cand.p.slots[0]!, cand.p.line).find((q) => contains(paras[q]!, cand.p));
+      const outer = f.table.holdersOf(f.slots[p.slotFrom]!, p.line).find((q) => contains(f.codes, paras[q]!, p));
       if (outer === undefined) continue;
       if (!sources.includes(outer)) sources.unshift(outer);
     }
-    table.remove(cand.p.line, cand.p.slots);
-    dropped.set(cand.p.line, {
+    f.table.remove(p.line, f.slots.subarray(p.slotFrom, p.slotTo));
+    dropped.set(p.line, {
       rule: cand.sources.length > 1 ? 'stitched-paragraph' : 'repeated-paragraph',
       coverage: Math.round(c * 1000) / 1000,
       sources: sources.length > 0 ? sources : cand.sources,
@@ -227,49 +261,52 @@ function enough(coverage: number, length: number, o: DedupeOptions): boolean {
  * equal short lines are usually data that repeats ("成人票原价：60元" under
  * each attraction) and stay.
  */
-function dropShortRepeats(paras: Para[], o: DedupeOptions, dropped: Map<number, Drop>): void {
+function dropShortRepeats(paras: Para[], codes: Int32Array, o: DedupeOptions, dropped: Map<number, Drop>): void {
   let previous: Para | undefined;
   for (const p of paras) {
-    const same = p.whole !== undefined && previous?.whole === p.whole && p.folded.length >= o.shortMinChars;
-    // A label such as "问：" or "记者：" repeats by design.
-    if (same && !/[:：]\s*$/u.test(p.whole!)) dropped.set(p.line, { rule: 'repeated-paragraph', coverage: 1, sources: [previous!.line] });
+    const same = p.whole && previous?.whole && !p.label && length(p) >= o.shortMinChars && equal(codes, previous, p);
+    if (same) dropped.set(p.line, { rule: 'repeated-paragraph', coverage: 1, sources: [previous!.line] });
     else previous = p;
   }
 }
 
+function equal(codes: Int32Array, a: Para, b: Para): boolean {
+  if (length(a) !== length(b)) return false;
+  for (let i = 0; i < length(a); i++) if (codes[a.from + i] !== codes[b.from + i]) return false;
+  return true;
+}
+
 /** Whether the folded text of `inner` occurs in that of `outer`. */
-function contains(outer: Para, inner: Para): boolean {
-  const a = outer.folded.codes;
-  const b = inner.folded.codes;
-  outer: for (let i = 0; i + b.length <= a.length; i++) {
-    for (let j = 0; j < b.length; j++) if (a[i + j] !== b[j]) continue outer;
+function contains(codes: Int32Array, outer: Para, inner: Para): boolean {
+  const n = length(inner);
+  outer: for (let i = outer.from; i + n <= outer.to; i++) {
+    for (let j = 0; j < n; j++) if (codes[i + j] !== codes[inner.from + j]) continue outer;
     return true;
   }
   return false;
 }
 
 /** Share of a paragraph's folded characters inside some window another kept paragraph also has. */
-function coverage(p: Para, k: number, table: WindowTable): number {
+function coverage(p: Para, f: Folding): number {
   let covered = 0;
-  let until = 0; // folded characters [0, until) are counted
-  for (let i = 0; i < p.slots.length; i++) {
-    if (table.count(p.slots[i]!) < 2) continue;
-    const from = Math.max(i, until);
-    covered += i + k - from;
-    until = i + k;
+  let until = 0; // folded characters [0, until) of the paragraph are counted
+  for (let i = 0; i < p.slotTo - p.slotFrom; i++) {
+    if (f.table.count(f.slots[p.slotFrom + i]!) < 2) continue;
+    covered += i + f.k - Math.max(i, until);
+    until = i + f.k;
   }
-  return covered / p.folded.length;
+  return covered / length(p);
 }
 
-/** The other paragraphs a paragraph's shared windows come from, most shared first; a source needs a few windows. */
-function sourcesOf(p: Para, table: WindowTable, k: number): number[] {
+/** The other paragraphs a paragraph's shared windows come from, most shared first; a source needs a window's worth. */
+function sourcesOf(p: Para, f: Folding): number[] {
   const shared = new Map<number, number>();
-  for (const s of p.slots) {
-    const other = table.other(s, p.line);
+  for (let i = p.slotFrom; i < p.slotTo; i++) {
+    const other = f.table.other(f.slots[i]!, p.line);
     if (other >= 0) shared.set(other, (shared.get(other) ?? 0) + 1);
   }
   return [...shared]
-    .filter(([, n]) => n >= k)
+    .filter(([, n]) => n >= f.k)
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .map(([line]) => line);
 }

@@ -72,6 +72,12 @@ describe('dedupe inside a document', () => {
     expect(text).toBe([P1, P2].join('\n'));
   });
 
+  it('says so instead of comparing the paragraphs of a document over the size limit', () => {
+    const { text, result } = runStage(dedupe, [P1, P2, P1].join('\n'), { paragraphMaxChars: 100 });
+    expect(text).toBe([P1, P2, P1].join('\n'));
+    expect(result.findings).toMatchObject([{ rule: 'too-long-to-compare', action: 'flag' }]);
+  });
+
   it('stays linear on a page of thousands of repeated lines', () => {
     const lines = Array.from({ length: 3000 }, (_, i) => (i % 2 ? P1 : `${P2}${i}`));
     const { text } = runStage(dedupe, lines.join('\n'));

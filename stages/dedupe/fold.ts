@@ -39,7 +39,6 @@ function foldCode(c: number, ts: Map<number, number>): number {
     if (c >= 0x30 && c <= 0x39) return c; // 0-9
     return -1;
   }
-  if (c >= 0x4e00 && c <= 0x9fff) return ts.get(c) ?? c; // the common Han block: the hot path
   if (c >= 0xff10 && c <= 0xff19) return c - 0xfee0; // full-width digits
   if (c >= 0xff21 && c <= 0xff3a) return c - 0xfee0 + 0x20; // full-width A-Z → a-z
   if (c >= 0xff41 && c <= 0xff5a) return c - 0xfee0; // full-width a-z
@@ -47,6 +46,25 @@ function foldCode(c: number, ts: Map<number, number>): number {
   if (!LETTER_OR_DIGIT.test(ch)) return -1;
   const lower = ch.toLowerCase().codePointAt(0)!;
   return ts.get(lower) ?? lower;
+}
+
+let bmp: Uint32Array | undefined;
+
+/**
+ * foldCode for every BMP code point, worked out once (a few milliseconds) so
+ * that folding is one array read per character: this runs on every
+ * character of every document, twice. 0 means "does not count".
+ */
+function bmpTable(): Uint32Array {
+  if (bmp) return bmp;
+  const ts = traditionalToSimplified();
+  bmp = new Uint32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue; // surrogates: handled as pairs
+    const f = foldCode(c, ts);
+    bmp[c] = f < 0 ? 0 : f;
+  }
+  return bmp;
 }
 
 export interface Folded {
@@ -59,23 +77,22 @@ export interface Folded {
 
 /** Folds `text.slice(start, end)`; positions are offsets in `text`. */
 export function fold(text: string, start = 0, end = text.length): Folded {
-  const ts = traditionalToSimplified();
+  const table = bmpTable();
   const n = end - start;
   const codes = new Int32Array(n);
   const starts = new Int32Array(n);
   let k = 0;
   for (let i = start; i < end; i++) {
     const at = i;
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-      const lo = text.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
-      }
+    const c = text.charCodeAt(i);
+    let f: number;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      f = foldCode(0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00), traditionalToSimplified());
+      if (f < 0) continue;
+    } else {
+      f = table[c]!;
+      if (f === 0) continue;
     }
-    const f = foldCode(c, ts);
-    if (f < 0) continue;
     codes[k] = f;
     starts[k] = at;
     k++;

@@ -37,12 +37,41 @@ export function hash64(codes: ArrayLike<number>): [number, number] {
 /**
  * Hashes of every `k`-character window (shingle) of `codes`. A text shorter
  * than `k` but not empty is one shingle, so short documents still compare.
+ * A polynomial rolling hash (one multiply per character, whatever `k` is),
+ * finalised with fmix32 so that every bit of the result depends on the window.
  */
 export function shingleHashes(codes: ArrayLike<number>, k: number, seed = 0x5bd1e995): Uint32Array {
   const n = codes.length;
   if (n === 0) return new Uint32Array(0);
   if (n < k) return Uint32Array.of(hashRange(codes, 0, n, seed));
   const out = new Uint32Array(n - k + 1);
-  for (let i = 0; i + k <= n; i++) out[i] = hashRange(codes, i, i + k, seed);
+  windowHashes(codes, 0, n, k, out, 0, seed);
   return out;
+}
+
+/**
+ * Writes the hashes of the `k`-windows of `codes[from, to)` to `out` from
+ * `at`; returns how many (0 when the range is shorter than `k`).
+ */
+export function windowHashes(
+  codes: ArrayLike<number>,
+  from: number,
+  to: number,
+  k: number,
+  out: { [i: number]: number },
+  at: number,
+  seed = 0x5bd1e995,
+): number {
+  if (to - from < k) return 0;
+  const B = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
+  let top = 1; // B^(k-1)
+  for (let i = 1; i < k; i++) top = Math.imul(top, B);
+  let h = 0;
+  for (let i = from; i < from + k; i++) h = (Math.imul(h, B) + codes[i]!) | 0;
+  out[at] = fmix32(h ^ seed);
+  for (let i = from + k; i < to; i++) {
+    h = (Math.imul(h - Math.imul(codes[i - k]!, top), B) + codes[i]!) | 0;
+    out[at + i - from - k + 1] = fmix32(h ^ seed);
+  }
+  return to - from - k + 1;
 }
