@@ -7,8 +7,9 @@ import { reflow } from './reflow.js';
 import { script } from './script.js';
 import { boilerplate } from './boilerplate.js';
 import { dedupe } from './dedupe.js';
+import { despin } from './despin.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, dedupe];
+export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, despin, dedupe];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);
