@@ -8,8 +8,10 @@ import { script } from './script.js';
 import { boilerplate } from './boilerplate.js';
 import { dedupe } from './dedupe.js';
 import { despin } from './despin.js';
+import { language } from './language.js';
+import { punctuation } from './punctuation.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, despin, dedupe];
+export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, despin, punctuation, language, dedupe];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);

@@ -29,6 +29,11 @@ function converter(from: Exclude<ScriptVariant, 'auto'>): Convert {
   return c;
 }
 
+/** Converts Traditional text to Simplified with one of the stage's OpenCC configurations (t2s, tw2s, tw2sp, hk2s). */
+export function convert(text: string, variant: Exclude<ScriptVariant, 'auto'>): string {
+  return converter(variant)(text);
+}
+
 /** Characters whose form tells Hong Kong text from Taiwan text. */
 const HK_MARKERS = /[裏綫衞僞啓着]/gu;
 const TW_MARKERS = /[裡線衛偽啟著]/gu;

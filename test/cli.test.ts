@@ -90,7 +90,7 @@ describe('zhclean run on the seeds', () => {
     const summary = json(join(reports, 'summary.json'));
     expect(summary.documents).toEqual({ total: 5, kept: 5, rejected: 0 });
     expect(summary.failures).toEqual([]);
-    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'dedupe']);
+    expect(summary.stages.map((s: any) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'punctuation', 'language', 'dedupe']);
     expect(summary.stages[0].charsRemoved).toBeGreaterThan(0);
     const html = readFileSync(join(reports, 'index.html'), 'utf8');
     for (const id of SEED_IDS) expect(html).toContain(`>${id}</a>`);

@@ -48,7 +48,7 @@ describe('clean (library API)', () => {
       spin: { detected: false, score: 0, repairs: 0 },
       quality: { score: null, signals: {} },
     });
-    expect(report.stages.map((s) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'dedupe']);
+    expect(report.stages.map((s) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'punctuation', 'language', 'dedupe']);
     expect(report.stages[0]!.findings.map((f) => f.rule).sort()).toEqual(['edge-whitespace', 'empty-lines', 'line-endings']);
     expect(report.stages[0]!.findings.every((f) => f.stage === 'normalize')).toBe(true);
   });

@@ -1,0 +1,145 @@
+// language: which language the document is in, and each paragraph, with
+// franc (trigram profiles after a script check). A document whose main
+// language is not a target (default Mandarin, `cmn`) is rejected with a
+// reason. Inside a Chinese document, a paragraph in another language is
+// flagged, and dropped when it is boilerplate (a copyright line, a menu).
+//
+// franc on short text is a guess: below `minChars` letters the answer is
+// `und` (undetermined), never a language.
+
+import { francAll } from 'franc';
+import { Changes } from '../pipeline/changes.js';
+import { readPatterns } from '../pipeline/tables.js';
+import { dropRange, splitLines } from '../pipeline/text.js';
+import type { Stage } from '../pipeline/types.js';
+
+export interface LanguageOptions {
+  /** ISO 639-3 codes a document may be in; any other main language is rejected. */
+  languages: string[];
+  /** Fewer letters than this (Han characters, kana, hangul and Latin letters count) is `und`. */
+  minChars: number;
+  /** Look at no more than this many characters of a document (franc's answer settles long before). */
+  sampleChars: number;
+  /** Flag paragraphs in another language inside a document in a target language. */
+  paragraphs: boolean;
+  /**
+   * Languages franc chooses among (ISO 639-3); empty for all 187 it knows. On short
+   * text franc confuses close relatives (a plain English sentence as Scots), so by
+   * default it chooses among the languages a Chinese news crawl meets.
+   */
+  candidates: string[];
+}
+
+export interface Identification {
+  code: string;
+  /** Share of the letters written in the language's script (franc ranks languages, it does not give a probability). */
+  score: number;
+}
+
+const LETTER = /[\p{L}]/gu;
+const SCRIPT_OF: Record<string, RegExp> = {
+  cmn: /\p{Script=Han}/gu,
+  yue: /\p{Script=Han}/gu,
+  jpn: /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu,
+  kor: /[\p{Script=Hangul}\p{Script=Han}]/gu,
+};
+const LATIN = /\p{Script=Latin}/gu;
+
+/** The language of a text, `und` when it is too short to tell. */
+export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sampleChars' | 'candidates'>): Identification {
+  const sample = text.length > o.sampleChars ? text.slice(0, o.sampleChars) : text;
+  const letters = sample.match(LETTER)?.length ?? 0;
+  if (letters < o.minChars) return { code: 'und', score: 0 };
+  const ranked = francAll(sample, { minLength: o.minChars, ...(o.candidates.length > 0 ? { only: o.candidates } : {}) });
+  const code = ranked[0]?.[0] ?? 'und';
+  if (code === 'und') return { code, score: 0 };
+  const script = SCRIPT_OF[code] ?? LATIN;
+  return { code, score: round(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
+}
+
+/** A Han, kana or hangul character says about as much as two Latin letters: weight when paragraphs vote. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+
+/**
+ * The main language: paragraphs vote with their letters (CJK characters
+ * counted twice), so a Chinese article with an English footnote stays Chinese
+ * although franc, counting characters, would read the whole as English.
+ */
+export function mainLanguage(lines: readonly string[], verdicts: readonly Identification[]): Identification {
+  const weight = new Map<string, number>();
+  let total = 0;
+  verdicts.forEach((v, i) => {
+    const line = lines[i]!;
+    const w = (line.match(LETTER)?.length ?? 0) + (line.match(CJK)?.length ?? 0);
+    total += w;
+    if (v.code !== 'und') weight.set(v.code, (weight.get(v.code) ?? 0) + w);
+  });
+  let best: [string, number] = ['und', 0];
+  for (const [code, w] of weight) if (w > best[1]) best = [code, w];
+  return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round(best[1] / total) };
+}
+
+let boilerplatePatterns: RegExp[] | undefined;
+/** The boilerplate stage's own patterns (copyright, disclaimers, share bars ...), reused to tell foreign boilerplate. */
+function isBoilerplate(line: string): boolean {
+  boilerplatePatterns ??= readPatterns('stages', 'boilerplate', 'patterns.tsv').map((p) => p.regex);
+  if (boilerplatePatterns.some((r) => r.test(line))) return true;
+  // A menu: short pieces between separators, none of them a sentence.
+  const pieces = line.split(/\s*[|｜/·•»>]\s*|\s{2,}/u).filter((p) => p !== '');
+  return pieces.length >= 3 && pieces.every((p) => p.length <= 20 && !/[.!?。！？]$/u.test(p));
+}
+
+export const language: Stage<LanguageOptions> = {
+  name: 'language',
+  description: 'Identify the language of the document and of each paragraph (franc); reject documents not in a target language; flag foreign paragraphs, drop foreign boilerplate.',
+  defaults: {
+    languages: ['cmn'],
+    minChars: 20,
+    sampleChars: 4000,
+    paragraphs: true,
+    // Chinese, English, the neighbours' and the big web languages.
+    candidates: ['cmn', 'eng', 'jpn', 'kor', 'rus', 'spa', 'fra', 'deu', 'por', 'ita', 'nld', 'arb', 'vie', 'tha', 'ind', 'zlm', 'tur', 'pol', 'ukr', 'hin', 'pes', 'heb', 'swe', 'ell'],
+  },
+
+  apply(doc, o) {
+    const changes = new Changes();
+    const lines = splitLines(doc.text);
+    const verdicts = lines.map((l) => identify(l.text, o));
+    // Paragraphs vote; a text of short lines only is identified whole.
+    let main = mainLanguage(lines.map((l) => l.text), verdicts);
+    if (main.code === 'und') main = identify(doc.text, o);
+    const counts: Record<string, number> = {};
+    if (main.code !== 'und' && !o.languages.includes(main.code)) {
+      return changes.result({
+        data: { language: { ...main, paragraphs: counts } },
+        reject: [{ rule: 'not-target-language', reason: `the document is in ${main.code} (score ${main.score}), not in ${o.languages.join(' or ')}.`, data: { ...main } }],
+      });
+    }
+    if (!o.paragraphs || main.code === 'und') return changes.result({ data: { language: { ...main, paragraphs: counts } } });
+
+    const drop = verdicts.map((v, i) => v.code !== 'und' && !o.languages.includes(v.code) && isBoilerplate(lines[i]!.text));
+    const firstKept = drop.indexOf(false);
+    verdicts.forEach((v, i) => {
+      counts[v.code] = (counts[v.code] ?? 0) + 1;
+      if (v.code === 'und' || o.languages.includes(v.code)) return;
+      const l = lines[i]!;
+      if (drop[i]) {
+        const [start, end] = dropRange(lines, i, firstKept);
+        changes.change(doc.text, start, end, '', {
+          rule: 'foreign-boilerplate',
+          action: 'drop',
+          line: i + 1,
+          reason: `A line in ${v.code} (score ${v.score}) that is boilerplate (a copyright, notice or menu line) in a ${main.code} document.`,
+          data: { ...v },
+        });
+      } else {
+        changes.finding({ rule: 'foreign-paragraph', action: 'flag', line: i + 1, range: [l.start, l.end], before: l.text, reason: `A paragraph in ${v.code} (score ${v.score}) inside a ${main.code} document; kept.`, data: { ...v } });
+      }
+    });
+    return changes.result({ data: { language: { ...main, paragraphs: counts } } });
+  },
+};
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
