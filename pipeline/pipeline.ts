@@ -72,7 +72,7 @@ interface StagesDone {
 
 /** Every stage's `apply`, in order: the per-document work, independent of other documents. */
 function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
-  let doc: Doc = { ...input, original: input.text, data: {}, reasons: [] };
+  let doc: Doc = { ...input, original: input.text, data: {}, reasons: [], steps: [] };
   const trace: StageTrace[] = [];
   for (const { stage, options } of resolved) {
     const t0 = performance.now();
@@ -95,7 +95,7 @@ function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContex
       const reasons = rejections(stage.name, result.reject, findings, doc.reasons);
       const text = applyEdits(doc.text, result.edits ?? []);
       edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
-      next = { ...doc, text, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons };
+      next = { ...doc, text, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons, steps: [...doc.steps, { stage: stage.name, length: text.length }] };
     } catch (err) {
       throw err instanceof StageError ? err : new StageError(stage.name, err);
     }

@@ -13,6 +13,7 @@ import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type 
 import { AtomicLineWriter, inside, removeIfPresent, writeFileAtomic } from './output.js';
 import { createPipeline } from './pipeline.js';
 import { packageVersion } from './paths.js';
+import { composeMarks } from './marks.js';
 import { renderIndex, type IndexRow } from './report-index.js';
 import type { CleanResult } from './types.js';
 
@@ -68,7 +69,45 @@ export interface RunSummary {
   encodings: Record<string, number>;
   rejections: Record<string, number>;
   stages: StageSummary[];
+  /** Distributions of the main signals over the documents: bins [from, to) with counts (the last bin includes `to`). */
+  histograms: Record<string, Bin[]>;
 }
+
+export interface Bin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/** Counts of values in fixed bins. */
+class Histogram {
+  readonly bins: Bin[];
+  constructor(edges: number[]) {
+    this.bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1]!, count: 0 }));
+  }
+  add(v: number | null | undefined): void {
+    if (v === null || v === undefined || Number.isNaN(v)) return;
+    const last = this.bins.length - 1;
+    const i = this.bins.findIndex((b, k) => v < b.to || k === last);
+    this.bins[Math.max(0, i)]!.count++;
+  }
+}
+
+const TENTHS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+/** The histograms summary.json and the report page show. */
+function histograms() {
+  return {
+    'quality score': new Histogram(TENTHS),
+    'characters out': new Histogram([0, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, Infinity]),
+    'Han share': new Histogram(TENTHS),
+    'sentence-end share': new Histogram(TENTHS),
+    'spin score': new Histogram(TENTHS),
+  };
+}
+
+/** Documents whose text the report page embeds, up to this many characters in all (the rest: table only). */
+const VIEW_BUDGET = 20_000_000;
 
 export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const started = Date.now();
@@ -111,6 +150,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const encodings: Record<string, number> = {};
   const rejections: Record<string, number> = {};
   const progress: Progress = { documents: 0, failed: 0, files: 0, totalFiles: files.length, charsIn: 0 };
+  const hist = histograms();
+  let viewBudget = VIEW_BUDGET;
   let kept = 0;
   let rejected = 0;
   let charsIn = 0;
@@ -171,6 +212,14 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         if (t.findings.length > 0) s.documents++;
         for (const [start, end, text] of t.edits) s.charsRemoved += end - start - text.length;
       }
+      const q = report.quality.signals;
+      hist['quality score'].add(report.quality.score);
+      hist['characters out'].add(report.chars.out);
+      hist['Han share'].add(q.hanShare);
+      hist['sentence-end share'].add(q.sentenceEndShare);
+      hist['spin score'].add(report.spin.score);
+      const embed = opts.reports !== undefined && result.doc.original.length + result.text.length <= viewBudget;
+      if (embed) viewBudget -= result.doc.original.length + result.text.length;
       rows.push({
         id,
         source: report.source,
@@ -181,6 +230,19 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         language: report.language.code,
         encoding: report.encoding,
         reasons: report.reasons,
+        spin: report.spin,
+        ...(report.duplicateOf !== undefined ? { duplicateOf: report.duplicateOf } : {}),
+        ...(report.title !== undefined ? { title: report.title } : {}),
+        ...(embed
+          ? {
+              view: {
+                original: result.doc.original,
+                cleaned: result.text,
+                findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
+                marks: composeMarks(result.doc.original, result.trace),
+              },
+            }
+          : {}),
       });
 
       const line = JSON.stringify({ id, text: result.text, meta: report.meta, quality: report.quality });
@@ -221,6 +283,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     encodings,
     rejections,
     stages: [...stageTotals.values()].map((s) => ({ ...s, ms: Math.round(s.ms * 1000) / 1000 })),
+    histograms: Object.fromEntries(Object.entries(hist).map(([k, h]) => [k, h.bins.map((b) => ({ ...b, to: Number.isFinite(b.to) ? b.to : null }))])) as Record<string, Bin[]>,
   };
   if (opts.reports) {
     await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -75,6 +75,8 @@ export interface Doc extends Readonly<InputDoc> {
   readonly data: Readonly<DocData>;
   /** Why the document is rejected, one sentence each; empty when kept. */
   readonly reasons: readonly string[];
+  /** Length (UTF-16 units) of the text after each stage so far, for shares removed per stage. */
+  readonly steps: readonly { stage: string; length: number }[];
 }
 
 export interface StageResult {

@@ -138,6 +138,9 @@ export const dedupe: Stage<DedupeOptions> = {
 
   decide(doc, o, ctx) {
     if (o.corpus === 'off') return {};
+    // A document already rejected (not Chinese, too short ...) is not kept, so it cannot be the
+    // copy later documents are rejected against.
+    if (doc.reasons.length > 0) return {};
     const params: DedupIndexParams = { permutations: o.permutations, bands: o.bands, rows: o.rows, threshold: o.threshold, near: o.corpus === 'near' };
     const index = ctx.store<DedupIndex>(`dedupe:${JSON.stringify(params)}`, () => new MemoryDedupIndex(params));
     const folded = fold(doc.text);

@@ -10,8 +10,9 @@ import { dedupe } from './dedupe.js';
 import { despin } from './despin.js';
 import { language } from './language.js';
 import { punctuation } from './punctuation.js';
+import { quality } from './quality.js';
 
-export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, despin, punctuation, language, dedupe];
+export const STAGES: readonly Stage<any>[] = [normalize, script, reflow, boilerplate, despin, punctuation, language, dedupe, quality];
 
 export function stageByName(name: string): Stage<any> | undefined {
   return STAGES.find((s) => s.name === name);

@@ -108,6 +108,9 @@ export const language: Stage<LanguageOptions> = {
     // Paragraphs vote; a text of short lines only is identified whole.
     let main = mainLanguage(lines.map((l) => l.text), verdicts);
     if (main.code === 'und') main = identify(doc.text, o);
+    // Cleaning may have left too little to tell (an English page loses its lines to the
+    // Chinese boilerplate rules): then the page as read says what language it was.
+    if (main.code === 'und') main = identify(doc.original, o);
     const counts: Record<string, number> = {};
     if (main.code !== 'und' && !o.languages.includes(main.code)) {
       return changes.result({

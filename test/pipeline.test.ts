@@ -38,17 +38,19 @@ describe('clean (library API)', () => {
   it('returns the cleaned text and a full report', () => {
     const { text, report, decision } = clean('\u3000\u3000这是第一段。\r\n\r\n这是第二段。', { id: 'demo' });
     expect(text).toBe('这是第一段。\n这是第二段。');
-    expect(decision).toBe('keep');
+    // Two short lines are cleaned, and rejected by the quality stage as too short to be an article.
+    expect(decision).toBe('reject');
     expect(report).toMatchObject({
       id: 'demo',
       chars: { in: 18, out: 13 },
-      decision: 'keep',
-      reasons: [],
+      decision: 'reject',
+      reasons: ['too-short: 10 characters of text, fewer than 50.', 'short-sentences: sentences average 5 characters, under 8: fragments.'],
       language: { code: 'und', score: 0 },
       spin: { detected: false, score: 0, repairs: 0 },
-      quality: { score: null, signals: {} },
+      quality: { signals: { chars: 10, sentenceEndShare: 1 } },
     });
-    expect(report.stages.map((s) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'punctuation', 'language', 'dedupe']);
+    expect(report.quality.score).toBeLessThan(0.5);
+    expect(report.stages.map((s) => s.name)).toEqual(['normalize', 'script', 'reflow', 'boilerplate', 'despin', 'punctuation', 'language', 'dedupe', 'quality']);
     expect(report.stages[0]!.findings.map((f) => f.rule).sort()).toEqual(['edge-whitespace', 'empty-lines', 'line-endings']);
     expect(report.stages[0]!.findings.every((f) => f.stage === 'normalize')).toBe(true);
   });

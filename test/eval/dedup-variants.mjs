@@ -17,14 +17,15 @@ for (const seed of seeds.length ? seeds : [20241122]) {
   const t0 = performance.now();
   const results = corpus.map((d) => pipeline.process({ id: d.id, source: d.id, encoding: 'utf-8', text: d.text, meta: {} }));
   const ms = performance.now() - t0;
-  // Pages cleaned to nothing (every line boilerplate) have nothing to compare; they are left out.
-  const empty = new Set(corpus.filter((d, i) => d.original === null && results[i].text === '').map((d) => d.id));
+  // Originals rejected on their own (cleaned to nothing, too short, a list of figures: the quality
+  // stage) are not kept, so there is no kept copy to find; they and their copies are left out.
+  const empty = new Set(corpus.filter((d, i) => d.original === null && results[i].decision === 'reject').map((d) => d.id));
   const keep = corpus.map((d, i) => [d, results[i]]).filter(([d]) => !empty.has(d.original ?? d.id));
   const s = scoreDecisions(keep.map(([d]) => d), keep.map(([, r]) => r));
   const dedupeMs = results.reduce((n, r) => n + r.trace.find((t) => t.name === 'dedupe').ms, 0);
   const chars = corpus.reduce((n, d) => n + d.text.length, 0);
   console.log(
-    `seed ${seed}: ${keep.length} documents (${empty.size} original${empty.size === 1 ? '' : 's'} cleaned to nothing left out), ` +
+    `seed ${seed}: ${keep.length} documents (${empty.size} original${empty.size === 1 ? '' : 's'} rejected on ${empty.size === 1 ? 'its' : 'their'} own left out, with their copies), ` +
       `precision ${s.precision.toFixed(3)} recall ${s.recall.toFixed(3)} (${s.truePos} caught, ${s.falseNeg} missed, ${s.falsePos} wrong)`,
   );
   console.log(

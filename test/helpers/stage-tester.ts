@@ -14,7 +14,7 @@ export interface InvalidCase {
 }
 
 export function makeDoc(text: string, id = 'test'): Doc {
-  return { id, source: 'test', encoding: 'utf-8', text, original: text, meta: {}, data: {}, reasons: [] };
+  return { id, source: 'test', encoding: 'utf-8', text, original: text, meta: {}, data: {}, reasons: [], steps: [] };
 }
 
 /** Runs one stage alone on a text through the real runner (edits applied, findings counted). */

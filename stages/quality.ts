@@ -1,0 +1,242 @@
+// quality: signals on the cleaned text, one score, and a keep/reject decision
+// that names every rule it failed.
+//
+// The rules are Gopher's and C4's, counted the way Chinese needs: characters,
+// not space-separated words (Chinese has no spaces), and sentence ends
+// 。！？… not only . ? ! (C4's rule would delete every Chinese line). The
+// starting values follow FineWeb-2's `cmn_Hani` filters and Gopher's
+// repetition limits; all of them are options of this stage, in one place.
+
+import type { Stage } from '../pipeline/types.js';
+
+export interface QualityOptions {
+  /** Fewer Han-or-letter characters than this: too short to be an article (FineWeb-2 cmn: ~50 words ≈ 50–100 characters). */
+  minChars: number;
+  /** More than this: not a news article but a dump (Gopher: 100k words). */
+  maxChars: number;
+  /** Share of Han characters among the letters (Han, kana, hangul, Latin). */
+  minHanShare: number;
+  /** Share of lines ending a sentence (。！？… or a closing quote after one); C4 in Chinese. Only for texts of 3+ lines. */
+  minSentenceEndShare: number;
+  /** Share of characters in lines that occur more than once (Gopher dup_line_char_frac 0.2). */
+  maxDuplicateLineShare: number;
+  /** Share of characters inside 10-character sequences that occur more than once (Gopher dup_10gram_frac 0.10, in characters). */
+  maxRepeatedNgramShare: number;
+  /** Share of symbols (#, *, |, bullets, emoji ...) among non-space characters (Gopher symbol ratio 0.1). */
+  maxSymbolShare: number;
+  /** Share of digits among non-space characters: tables of figures and lists of dates. */
+  maxDigitShare: number;
+  /** Mean characters per sentence: below, fragments (menus, tags); above, text without sentence ends. */
+  minMeanSentence: number;
+  maxMeanSentence: number;
+  /** Share of the input removed by all stages together, above which the page was mostly not an article. */
+  maxRemovedShare: number;
+}
+
+export interface QualityRule {
+  id: string;
+  signal: keyof Signals;
+  kind: 'min' | 'max';
+  threshold: (o: QualityOptions) => number;
+  /** One sentence for the reason, given the value and the threshold. */
+  say: (value: number, threshold: number) => string;
+  /** Whether the rule applies to this text (e.g. line rules need several lines). */
+  applies?: (s: Signals) => boolean;
+}
+
+export interface Signals {
+  chars: number;
+  lines: number;
+  hanShare: number;
+  sentenceEndShare: number;
+  duplicateLineShare: number;
+  repeatedNgramShare: number;
+  symbolShare: number;
+  digitShare: number;
+  meanSentenceLength: number;
+  removedShare: number;
+  spinScore: number;
+  languageScore: number;
+  [removedBy: `removed.${string}`]: number;
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** The rules, in the order they are checked and reported. */
+export const RULES: QualityRule[] = [
+  { id: 'too-short', signal: 'chars', kind: 'min', threshold: (o) => o.minChars, say: (v, t) => `${v} characters of text, fewer than ${t}.` },
+  { id: 'too-long', signal: 'chars', kind: 'max', threshold: (o) => o.maxChars, say: (v, t) => `${v} characters, more than ${t}.` },
+  {
+    id: 'low-han-share',
+    signal: 'hanShare',
+    kind: 'min',
+    threshold: (o) => o.minHanShare,
+    say: (v, t) => `${pct(v)} of the letters are Han characters, under ${pct(t)}.`,
+    applies: (s) => s.chars > 0,
+  },
+  {
+    id: 'few-sentence-ends',
+    signal: 'sentenceEndShare',
+    kind: 'min',
+    threshold: (o) => o.minSentenceEndShare,
+    say: (v, t) => `${pct(v)} of the lines end a sentence, under ${pct(t)}: a list of links or headings, not prose.`,
+    applies: (s) => s.lines >= 3,
+  },
+  {
+    id: 'duplicate-lines',
+    signal: 'duplicateLineShare',
+    kind: 'max',
+    threshold: (o) => o.maxDuplicateLineShare,
+    say: (v, t) => `${pct(v)} of the text is in lines that occur more than once, over ${pct(t)}.`,
+  },
+  {
+    id: 'repeated-ngrams',
+    signal: 'repeatedNgramShare',
+    kind: 'max',
+    threshold: (o) => o.maxRepeatedNgramShare,
+    say: (v, t) => `${pct(v)} of the characters are in repeated 10-character sequences, over ${pct(t)}.`,
+  },
+  { id: 'many-symbols', signal: 'symbolShare', kind: 'max', threshold: (o) => o.maxSymbolShare, say: (v, t) => `${pct(v)} of the characters are symbols, over ${pct(t)}.` },
+  { id: 'many-digits', signal: 'digitShare', kind: 'max', threshold: (o) => o.maxDigitShare, say: (v, t) => `${pct(v)} of the characters are digits, over ${pct(t)}.` },
+  {
+    id: 'short-sentences',
+    signal: 'meanSentenceLength',
+    kind: 'min',
+    threshold: (o) => o.minMeanSentence,
+    say: (v, t) => `sentences average ${Math.round(v)} characters, under ${t}: fragments.`,
+    applies: (s) => s.chars > 0,
+  },
+  {
+    id: 'long-sentences',
+    signal: 'meanSentenceLength',
+    kind: 'max',
+    threshold: (o) => o.maxMeanSentence,
+    say: (v, t) => `sentences average ${Math.round(v)} characters, over ${t}: text without sentence ends.`,
+  },
+  {
+    id: 'mostly-removed',
+    signal: 'removedShare',
+    kind: 'max',
+    threshold: (o) => o.maxRemovedShare,
+    say: (v, t) => `${pct(v)} of the page was removed as boilerplate, repeats or noise, over ${pct(t)}.`,
+  },
+];
+
+const HAN = /\p{Script=Han}/u;
+const LETTER = /\p{L}/u;
+const SENTENCE_END = /[。！？!?…]$|[。！？!?…][”’」』）)]+$/u;
+const SENTENCE_SPLIT = /[。！？!?…]+[”’」』]?/u;
+const SYMBOL = /[\p{S}#*|•●◆■□★☆▶►]/u;
+
+/** Every signal of a cleaned text. */
+export function signals(text: string, original: string, steps: readonly { stage: string; length: number }[]): Signals {
+  let letters = 0;
+  let han = 0;
+  let nonSpace = 0;
+  let symbols = 0;
+  let digits = 0;
+  for (const ch of text) {
+    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\u3000') continue;
+    nonSpace++;
+    if (ch >= '0' && ch <= '9') digits++;
+    else if (HAN.test(ch)) {
+      han++;
+      letters++;
+    } else if (LETTER.test(ch)) letters++;
+    else if (SYMBOL.test(ch)) symbols++;
+  }
+  const lines = text === '' ? [] : text.split('\n');
+  const ended = lines.filter((l) => SENTENCE_END.test(l)).length;
+
+  const seen = new Map<string, number>();
+  for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
+  let dupChars = 0;
+  for (const l of lines) if (seen.get(l)! > 1) dupChars += l.length;
+
+  const sentences = text.split(SENTENCE_SPLIT).map((s) => s.replace(/\s+/gu, '')).filter((s) => s !== '');
+  const sentenceChars = sentences.reduce((n, s) => n + [...s].length, 0);
+
+  const removed: Record<`removed.${string}`, number> = {};
+  let before = original.length;
+  for (const s of steps) {
+    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round((before - s.length) / original.length);
+    before = s.length;
+  }
+
+  return {
+    chars: letters + digits,
+    lines: lines.length,
+    hanShare: letters === 0 ? 0 : round(han / letters),
+    sentenceEndShare: lines.length === 0 ? 0 : round(ended / lines.length),
+    duplicateLineShare: text.length === 0 ? 0 : round(dupChars / text.length),
+    repeatedNgramShare: round(repeatedShare(text.replace(/\s+/gu, ''), 10)),
+    symbolShare: nonSpace === 0 ? 0 : round(symbols / nonSpace),
+    digitShare: nonSpace === 0 ? 0 : round(digits / nonSpace),
+    meanSentenceLength: sentences.length === 0 ? 0 : round(sentenceChars / sentences.length),
+    removedShare: original.length === 0 ? 0 : round(Math.max(0, original.length - text.length) / original.length),
+    spinScore: 0,
+    languageScore: 0,
+    ...removed,
+  };
+}
+
+/** Share of characters covered by n-character sequences that occur more than once (Gopher's duplicate n-gram fraction). */
+function repeatedShare(text: string, n: number): number {
+  if (text.length < n * 2) return 0;
+  const first = new Map<string, number>();
+  const covered = new Uint8Array(text.length);
+  for (let i = 0; i + n <= text.length; i++) {
+    const g = text.slice(i, i + n);
+    const at = first.get(g);
+    if (at === undefined) first.set(g, i);
+    else {
+      covered.fill(1, at, at + n);
+      covered.fill(1, i, i + n);
+    }
+  }
+  let c = 0;
+  for (const x of covered) c += x;
+  return c / text.length;
+}
+
+export const quality: Stage<QualityOptions> = {
+  name: 'quality',
+  description: 'Quality signals on the cleaned text (length, Han share, sentence ends, repetition, symbols, digits, removed share), one score, and a keep/reject decision naming each failed rule.',
+  defaults: {
+    minChars: 50,
+    maxChars: 200_000,
+    minHanShare: 0.5,
+    minSentenceEndShare: 0.3,
+    maxDuplicateLineShare: 0.2,
+    maxRepeatedNgramShare: 0.3,
+    maxSymbolShare: 0.1,
+    maxDigitShare: 0.3,
+    minMeanSentence: 8,
+    maxMeanSentence: 400,
+    maxRemovedShare: 0.97,
+  },
+
+  apply(doc, o) {
+    const s = signals(doc.text, doc.original, doc.steps);
+    s.spinScore = doc.data.spin?.score ?? 0;
+    s.languageScore = doc.data.language?.score ?? 0;
+    const reject: { rule: string; reason: string; data: Record<string, unknown> }[] = [];
+    let score = 1;
+    for (const r of RULES) {
+      if (r.applies && !r.applies(s)) continue;
+      const value = s[r.signal] as number;
+      const t = r.threshold(o);
+      // Each rule scales the score by how far inside its limit the value is: 1 well inside, 0.5 at the limit, less beyond.
+      const ratio = r.kind === 'min' ? (t === 0 ? 1 : value / t) : value === 0 ? Infinity : t / value;
+      score *= ratio < 1 ? ratio / 2 : Math.min(1, 0.5 + (ratio - 1) / 2);
+      const failed = r.kind === 'min' ? value < t : value > t;
+      if (failed) reject.push({ rule: r.id, reason: r.say(value, t), data: { signal: r.signal, value, threshold: t } });
+    }
+    const signalsOut: Record<string, number> = { ...s };
+    return { data: { quality: { score: round(score), signals: signalsOut } }, ...(reject.length > 0 ? { reject } : {}) };
+  },
+};
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
