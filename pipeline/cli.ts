@@ -47,6 +47,8 @@ Options:
   --concurrency N     files read and written at once (default: 8)
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
   --config FILE       JSON: {"stages": [...], "options": {"<stage>": {...}}}
+  --resume            continue an interrupted run into the same --out and --reports:
+                      documents it finished are not cleaned again
   --quiet             no progress bar and no failure lines on stderr
   --debug             show stack traces for internal errors
   -h, --help          show this help
@@ -98,6 +100,7 @@ async function cmdRun(args: string[]): Promise<number> {
     stages: { type: 'string' },
     config: { type: 'string' },
     quiet: { type: 'boolean' },
+    resume: { type: 'boolean' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -120,6 +123,8 @@ async function cmdRun(args: string[]): Promise<number> {
     if (dir === '') throw new UsageError(`${flag} needs a folder`);
   }
   const quiet = Boolean(v.quiet);
+  const resume = Boolean(v.resume);
+  if (resume && (stdinMode || reports === undefined)) throw new UsageError('--resume needs the --reports folder of the interrupted run (not stdin mode)');
   const bar = new ProgressBar();
   const summary = await runCorpus({
     inputs,
@@ -127,6 +132,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(reports !== undefined ? { reports } : {}),
     concurrency,
     config,
+    resume,
     stdin: process.stdin,
     stdout: process.stdout,
     onDocument: (p) => {

@@ -43,6 +43,12 @@ export interface Pipeline {
   scan(text: string): void;
   /** Cleans one document. Throws StageError when a stage fails. */
   process(input: InputDoc): CleanResult;
+  /**
+   * Replays the corpus decisions of a document cleaned by an earlier, interrupted run
+   * (its finished text and its reasons), so that corpus indexes are rebuilt in input
+   * order when the run resumes, without cleaning it again.
+   */
+  replay(done: { id: string; text: string; reasons: readonly string[] }): void;
 }
 
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
@@ -62,6 +68,10 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     process(input) {
       return decide(resolved, runStages(resolved, input, context), context);
     },
+    replay(done) {
+      const doc: Doc = { id: done.id, source: '', encoding: '', text: done.text, original: done.text, meta: {}, data: {}, reasons: done.reasons, steps: [] };
+      for (const { stage, options } of resolved) stage.decide?.(doc, options, context);
+    },
   };
 }
 
@@ -71,36 +81,58 @@ interface StagesDone {
 }
 
 /** Every stage's `apply`, in order: the per-document work, independent of other documents. */
+/**
+ * Passes over the stage list at most. Stages judge lines by their neighbours, and a later
+ * stage removes neighbours an earlier one judged by (boilerplate drops the line that kept
+ * reflow from joining two fragments), so one pass may leave work a second finds: the
+ * stages run again until a pass changes nothing. Cleaning cleaned text then changes nothing.
+ */
+const MAX_PASSES = 3;
+
 function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
   let doc: Doc = { ...input, original: input.text, data: {}, reasons: [], steps: [] };
   const trace: StageTrace[] = [];
-  for (const { stage, options } of resolved) {
-    const t0 = performance.now();
-    let next: Doc;
-    let findings: Finding[];
-    let edits: StageTrace['edits'];
-    try {
-      const result = stage.apply(doc, options, ctx);
-      findings = (result.findings ?? []).map((f) => ({ ...f, stage: stage.name }));
-      const counts = new Array<number>(findings.length).fill(0);
-      for (const e of result.edits ?? []) {
-        if (!(e.finding >= 0 && e.finding < findings.length)) {
-          throw new Error(`an edit points at finding ${e.finding}, which the stage did not report`);
+  // Stages that changed the text in some pass: what they found is what they saw first (the
+  // input's spin, its Traditional share); a later pass that changes nothing keeps it.
+  const edited = new Set<string>();
+  for (let pass = 1; pass <= MAX_PASSES; pass++) {
+    // Rejections are the last pass's: every pass sees the text the previous one left.
+    if (pass > 1) doc = { ...doc, reasons: [] };
+    let changed = false;
+    for (const { stage, options } of resolved) {
+      const t0 = performance.now();
+      let next: Doc;
+      let findings: Finding[];
+      let edits: StageTrace['edits'];
+      try {
+        const result = stage.apply(doc, options, ctx);
+        findings = (result.findings ?? []).map((f) => ({ ...f, stage: stage.name }));
+        const counts = new Array<number>(findings.length).fill(0);
+        for (const e of result.edits ?? []) {
+          if (!(e.finding >= 0 && e.finding < findings.length)) {
+            throw new Error(`an edit points at finding ${e.finding}, which the stage did not report`);
+          }
+          counts[e.finding]!++;
         }
-        counts[e.finding]!++;
+        counts.forEach((n, i) => {
+          if (n > 1) findings[i]!.count = n;
+        });
+        const reasons = rejections(stage.name, result.reject, findings, doc.reasons);
+        const text = applyEdits(doc.text, result.edits ?? []);
+        const editedNow = text !== doc.text;
+        if (editedNow) changed = true;
+        edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
+        const keepEarlier = pass > 1 && !editedNow && edited.has(stage.name);
+        if (editedNow) edited.add(stage.name);
+        const data = result.data && !keepEarlier ? { ...result.data, ...(doc.data.title !== undefined ? { title: doc.data.title } : {}) } : undefined;
+        next = { ...doc, text, data: data ? { ...doc.data, ...data } : doc.data, reasons, steps: [...doc.steps, { stage: stage.name, length: text.length }] };
+      } catch (err) {
+        throw err instanceof StageError ? err : new StageError(stage.name, err);
       }
-      counts.forEach((n, i) => {
-        if (n > 1) findings[i]!.count = n;
-      });
-      const reasons = rejections(stage.name, result.reject, findings, doc.reasons);
-      const text = applyEdits(doc.text, result.edits ?? []);
-      edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
-      next = { ...doc, text, data: result.data ? { ...doc.data, ...result.data } : doc.data, reasons, steps: [...doc.steps, { stage: stage.name, length: text.length }] };
-    } catch (err) {
-      throw err instanceof StageError ? err : new StageError(stage.name, err);
+      trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits, pass });
+      doc = next;
     }
-    trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits });
-    doc = next;
+    if (!changed) break;
   }
   return { doc, trace };
 }
@@ -113,8 +145,9 @@ function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContex
 function decide(resolved: ResolvedStage[], done: StagesDone, ctx: CorpusContext): CleanResult {
   let { doc } = done;
   const { trace } = done;
-  resolved.forEach(({ stage, options }, i) => {
+  resolved.forEach(({ stage, options }) => {
     if (!stage.decide) return;
+    const i = trace.findLastIndex((t) => t.name === stage.name);
     const t0 = performance.now();
     let result;
     try {
@@ -158,10 +191,31 @@ export function buildReport(doc: Doc, trace: StageTrace[]): Report {
     spin: { detected: d.spin?.detected ?? false, score: d.spin?.score ?? 0, repairs: d.spin?.repairs ?? 0 },
     script: { traditionalShare: d.script?.traditionalShare ?? 0 },
     ...(d.duplicateOf !== undefined ? { duplicateOf: d.duplicateOf, similarity: d.similarity ?? 1 } : {}),
-    stages: trace.map((t) => ({ name: t.name, ms: round(t.ms), findings: t.findings })),
+    stages: mergePasses(trace),
     quality: { score: d.quality?.score ?? null, signals: d.quality?.signals ?? {} },
     meta: doc.meta,
   };
+}
+
+/** One report entry per stage, whatever the number of passes; rejections only as the last pass made them. */
+function mergePasses(trace: StageTrace[]): Report['stages'] {
+  const last = Math.max(1, ...trace.map((t) => t.pass ?? 1));
+  const byName = new Map<string, Report['stages'][number]>();
+  for (const t of trace) {
+    let e = byName.get(t.name);
+    if (!e) {
+      e = { name: t.name, ms: 0, edits: 0, charsRemoved: 0, findings: [] };
+      byName.set(t.name, e);
+    }
+    e.ms = round(e.ms + t.ms);
+    e.edits += t.edits.length;
+    e.charsRemoved += t.edits.reduce((n, [start, end, text]) => n + end - start - text.length, 0);
+    for (const f of t.findings) {
+      if (f.action === 'reject' && (t.pass ?? 1) !== last) continue;
+      e.findings.push((t.pass ?? 1) > 1 && f.action !== 'reject' ? { ...f, data: { ...f.data, pass: t.pass } } : f);
+    }
+  }
+  return [...byName.values()];
 }
 
 function round(ms: number): number {

@@ -14,8 +14,8 @@ import { AtomicLineWriter, inside, removeIfPresent, writeFileAtomic } from './ou
 import { createPipeline } from './pipeline.js';
 import { packageVersion } from './paths.js';
 import { composeMarks } from './marks.js';
-import { renderIndex, type IndexRow } from './report-index.js';
-import type { CleanResult } from './types.js';
+import { renderIndex, type DocView, type IndexRow } from './report-index.js';
+import type { CleanResult, Report } from './types.js';
 
 export interface RunOptions {
   /** Files, folders, globs; `-` alone reads JSONL from `stdin`. */
@@ -32,6 +32,12 @@ export interface RunOptions {
   stdout?: Writable;
   onDocument?: (done: Progress) => void;
   onFailure?: (failure: InputFailure) => void;
+  /**
+   * Resume an interrupted run into the same folders: a document whose report and text an
+   * earlier run wrote (same source) is not cleaned again; its corpus decisions are replayed
+   * in input order and its line of corpus.jsonl is rebuilt from its output.
+   */
+  resume?: boolean;
 }
 
 export interface Progress {
@@ -63,6 +69,8 @@ export interface RunSummary {
   out: string | null;
   reports: string | null;
   documents: { total: number; kept: number; rejected: number };
+  /** Documents an earlier, interrupted run had finished (with --resume). */
+  resumed: number;
   failed: number;
   failures: InputFailure[];
   chars: { in: number; out: number };
@@ -106,7 +114,7 @@ function histograms() {
   };
 }
 
-/** Documents whose text the report page embeds, up to this many characters in all (the rest: table only). */
+/** Documents whose texts the report page embeds, up to this many characters in all (the rest: table only). */
 const VIEW_BUDGET = 20_000_000;
 
 export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
@@ -151,11 +159,55 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const rejections: Record<string, number> = {};
   const progress: Progress = { documents: 0, failed: 0, files: 0, totalFiles: files.length, charsIn: 0 };
   const hist = histograms();
-  let viewBudget = VIEW_BUDGET;
   let kept = 0;
   let rejected = 0;
+  let resumed = 0;
   let charsIn = 0;
   let charsOut = 0;
+
+  /** Counts one document's report into the totals, the histograms and the page's rows. */
+  const account = (report: Report, wasResumed: boolean): void => {
+    charsIn += report.chars.in;
+    charsOut += report.chars.out;
+    encodings[report.encoding] = (encodings[report.encoding] ?? 0) + 1;
+    if (report.decision === 'keep') kept++;
+    else {
+      rejected++;
+      for (const r of report.reasons) {
+        const key = r.split(':')[0]!;
+        rejections[key] = (rejections[key] ?? 0) + 1;
+      }
+    }
+    for (const t of report.stages) {
+      const s = stageTotals.get(t.name);
+      if (!s) continue;
+      s.ms += wasResumed ? 0 : t.ms;
+      s.findings += t.findings.length;
+      s.edits += t.edits;
+      if (t.findings.length > 0) s.documents++;
+      s.charsRemoved += t.charsRemoved;
+    }
+    const q = report.quality.signals;
+    hist['quality score'].add(report.quality.score);
+    hist['characters out'].add(report.chars.out);
+    hist['Han share'].add(q.hanShare);
+    hist['sentence-end share'].add(q.sentenceEndShare);
+    hist['spin score'].add(report.spin.score);
+    rows.push({
+      id: report.id,
+      source: report.source,
+      decision: report.decision,
+      score: report.quality.score,
+      charsIn: report.chars.in,
+      charsOut: report.chars.out,
+      language: report.language.code,
+      encoding: report.encoding,
+      reasons: report.reasons,
+      spin: report.spin,
+      ...(report.duplicateOf !== undefined ? { duplicateOf: report.duplicateOf } : {}),
+      ...(report.title !== undefined ? { title: report.title } : {}),
+    });
+  };
 
   const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure }> = stdinMode
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
@@ -175,6 +227,19 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       const { id, changed } = ids.allocate(raw.rawId);
+      const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
+      if (done) {
+        pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
+        account(done.report, true);
+        if (done.report.decision === 'keep' && corpus) {
+          await corpus.write(JSON.stringify({ id, text: done.text, meta: done.report.meta, quality: done.report.quality }));
+        }
+        resumed++;
+        progress.documents++;
+        progress.charsIn += done.report.chars.in;
+        opts.onDocument?.(progress);
+        continue;
+      }
       let result: CleanResult;
       try {
         result = pipeline.process({
@@ -193,57 +258,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       const { report } = result;
-      charsIn += report.chars.in;
-      charsOut += report.chars.out;
-      encodings[report.encoding] = (encodings[report.encoding] ?? 0) + 1;
-      if (result.decision === 'keep') kept++;
-      else {
-        rejected++;
-        for (const r of report.reasons) {
-          const key = r.split(':')[0]!;
-          rejections[key] = (rejections[key] ?? 0) + 1;
-        }
-      }
-      for (const t of result.trace) {
-        const s = stageTotals.get(t.name)!;
-        s.ms += t.ms;
-        s.findings += t.findings.length;
-        s.edits += t.edits.length;
-        if (t.findings.length > 0) s.documents++;
-        for (const [start, end, text] of t.edits) s.charsRemoved += end - start - text.length;
-      }
-      const q = report.quality.signals;
-      hist['quality score'].add(report.quality.score);
-      hist['characters out'].add(report.chars.out);
-      hist['Han share'].add(q.hanShare);
-      hist['sentence-end share'].add(q.sentenceEndShare);
-      hist['spin score'].add(report.spin.score);
-      const embed = opts.reports !== undefined && result.doc.original.length + result.text.length <= viewBudget;
-      if (embed) viewBudget -= result.doc.original.length + result.text.length;
-      rows.push({
-        id,
-        source: report.source,
-        decision: report.decision,
-        score: report.quality.score,
-        charsIn: report.chars.in,
-        charsOut: report.chars.out,
-        language: report.language.code,
-        encoding: report.encoding,
-        reasons: report.reasons,
-        spin: report.spin,
-        ...(report.duplicateOf !== undefined ? { duplicateOf: report.duplicateOf } : {}),
-        ...(report.title !== undefined ? { title: report.title } : {}),
-        ...(embed
-          ? {
-              view: {
-                original: result.doc.original,
-                cleaned: result.text,
-                findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
-                marks: composeMarks(result.doc.original, result.trace),
-              },
-            }
-          : {}),
-      });
+      account(report, false);
 
       const line = JSON.stringify({ id, text: result.text, meta: report.meta, quality: report.quality });
       if (result.decision === 'keep') {
@@ -277,6 +292,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     out: opts.out ?? null,
     reports: opts.reports ?? null,
     documents: { total: kept + rejected, kept, rejected },
+    resumed,
     failed: failures.length,
     failures,
     chars: { in: charsIn, out: charsOut },
@@ -287,9 +303,48 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
   if (opts.reports) {
     await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await attachViews(opts.reports, rows);
     await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
   }
   return summary;
+}
+
+/** Where each document's view (original, cleaned text, marks) waits for the report page. */
+const VIEWS = '.views';
+
+/** Loads the views of the first documents, up to the page's budget of characters. */
+async function attachViews(reports: string, rows: IndexRow[]): Promise<void> {
+  let budget = VIEW_BUDGET;
+  for (const row of rows) {
+    if (row.charsIn + row.charsOut > budget) continue;
+    try {
+      row.view = JSON.parse(await fs.readFile(inside(resolve(reports, VIEWS), `${row.id}.json`), 'utf8')) as DocView;
+      budget -= row.view.original.length + row.view.cleaned.length;
+    } catch {
+      // No view (a report from an older version): the page lists the document without one.
+    }
+  }
+}
+
+/**
+ * A document an earlier run finished: its report (written last, after the text, so its
+ * presence means the document is done) names the same source, and its text is where the
+ * decision put it.
+ */
+async function finished(opts: RunOptions, id: string, source: string): Promise<{ report: Report; text: string } | undefined> {
+  if (!opts.reports) return undefined;
+  try {
+    const report = JSON.parse(await fs.readFile(inside(opts.reports, `${id}.json`), 'utf8')) as Report;
+    if (report.id !== id || report.source !== source) return undefined;
+    let text = '';
+    if (opts.out) {
+      const path = report.decision === 'keep' ? inside(opts.out, `${id}.txt`) : inside(resolve(opts.out, 'rejected'), `${id}.txt`);
+      text = (await fs.readFile(path, 'utf8')).replace(/\n$/, '');
+    }
+    return { report, text };
+  } catch {
+    return undefined;
+  }
 }
 
 async function writeDocument(opts: RunOptions, result: CleanResult): Promise<void> {
@@ -303,6 +358,15 @@ async function writeDocument(opts: RunOptions, result: CleanResult): Promise<voi
     await removeIfPresent(decision === 'keep' ? rejectedPath : keptPath);
   }
   if (opts.reports) {
+    const view: DocView = {
+      original: result.doc.original,
+      cleaned: result.text,
+      findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
+      marks: composeMarks(result.doc.original, result.trace),
+    };
+    await fs.mkdir(resolve(opts.reports, VIEWS), { recursive: true });
+    await writeFileAtomic(inside(resolve(opts.reports, VIEWS), `${id}.json`), JSON.stringify(view));
+    // The report last: its presence is what tells --resume the document is done.
     await writeFileAtomic(inside(opts.reports, `${id}.json`), `${JSON.stringify(result.report, null, 2)}\n`);
   }
 }

@@ -120,6 +120,8 @@ export interface StageTrace {
   findings: Finding[];
   /** Edits in the coordinates of the text this stage saw: [start, end, text, finding]. */
   edits: [number, number, string, number][];
+  /** Which pass over the stage list (1 unless a pass left work for another; see pipeline.ts). */
+  pass?: number;
 }
 
 export interface Report {
@@ -139,7 +141,8 @@ export interface Report {
   /** The earlier document this one duplicates, and the estimated similarity (1 for an exact copy). */
   duplicateOf?: string;
   similarity?: number;
-  stages: { name: string; ms: number; findings: Finding[] }[];
+  /** Per stage: time, edits, characters removed (net of inserted), and the findings. */
+  stages: { name: string; ms: number; edits: number; charsRemoved: number; findings: Finding[] }[];
   quality: { score: number | null; signals: Record<string, number> };
   meta: Record<string, unknown>;
 }

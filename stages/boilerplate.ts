@@ -415,13 +415,23 @@ function titleAnchor(lines: string[]): number {
 function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
   const firstGood = v.findIndex((x) => x.cls === 'good');
   // Inline ads and captions interrupt the text; the neighbours are what lies beyond them.
-  const neighbour = (i: number, step: number, skip: Set<Cls>): Cls | 'edge' => {
-    for (let k = i + step; k >= 0 && k < v.length; k += step) {
-      const x = v[k]!;
-      if (skip.has(x.cls) || (x.rule !== undefined && INTERRUPTION_RULES.has(x.rule))) continue;
-      return x.cls;
+  // Worked out for every line in two passes (not a walk per line: a page of ten thousand
+  // near lines would take a hundred million steps).
+  const neighbours = (skip: Set<Cls>): { up: (Cls | 'edge')[]; down: (Cls | 'edge')[] } => {
+    const counts = (x: Verdict): boolean => !skip.has(x.cls) && !(x.rule !== undefined && INTERRUPTION_RULES.has(x.rule));
+    const up: (Cls | 'edge')[] = new Array(v.length);
+    const down: (Cls | 'edge')[] = new Array(v.length);
+    let last: Cls | 'edge' = 'edge';
+    for (let k = 0; k < v.length; k++) {
+      up[k] = last;
+      if (counts(v[k]!)) last = v[k]!.cls;
     }
-    return 'edge';
+    last = 'edge';
+    for (let k = v.length - 1; k >= 0; k--) {
+      down[k] = last;
+      if (counts(v[k]!)) last = v[k]!.cls;
+    }
+    return { up, down };
   };
   const shortOnly = new Set<Cls>(['short']);
   const shortAndNear = new Set<Cls>(['short', 'near']);
@@ -433,16 +443,14 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
   const near: number[] = [];
   v.forEach((x, i) => x.cls === 'near' && near.push(i));
   const isBad = (c: Cls | 'edge'): boolean => c === 'bad' || (c === 'edge' && edgeIsBad);
-  const nearVerdict = near.map((i) => {
-    const up = neighbour(i, -1, shortAndNear);
-    const down = neighbour(i, 1, shortAndNear);
-    return isBad(up) && isBad(down) ? 'bad' : 'good';
-  });
+  const aroundNear = neighbours(shortAndNear);
+  const nearVerdict = near.map((i) => (isBad(aroundNear.up[i]!) && isBad(aroundNear.down[i]!) ? 'bad' : 'good'));
   near.forEach((i, k) => {
     v[i] = nearVerdict[k] === 'bad' ? { cls: 'bad', rule: 'context', reason: 'A short sentence among boilerplate (comments, teasers, footers), away from the body text.' } : { cls: 'good' };
   });
 
   // Short lines, a run at a time.
+  const aroundShort = neighbours(shortOnly);
   let i = 0;
   while (i < v.length) {
     if (v[i]!.cls !== 'short') {
@@ -451,8 +459,8 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
     }
     let j = i;
     while (j < v.length && v[j]!.cls === 'short') j++;
-    const up = neighbour(i, -1, shortOnly);
-    const down = neighbour(j - 1, 1, shortOnly);
+    const up = aroundShort.up[i]!;
+    const down = aroundShort.down[j - 1]!;
     const run = j - i;
     let keep = false;
     let rule = 'context';

@@ -150,9 +150,13 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
       let before = '';
       let after = '';
       let at = from;
-      for (let j = 0; j < results.length; j++) {
+      // Candidates are in text order: start at the first that may reach into the window.
+      let lo = i;
+      while (lo > 0 && results[lo - 1]!.candidate.end > from) lo--;
+      for (let j = lo; j < results.length; j++) {
         const c = results[j]!.candidate;
-        if (c.end <= from || c.start >= to) continue;
+        if (c.start >= to) break;
+        if (c.end <= from) continue;
         if (c.start < from || c.end > to) continue; // straddles the window edge: leave as it is
         const piece = text.slice(at, c.start);
         before += piece;
@@ -232,8 +236,12 @@ export const despin: Stage<DespinOptions> = {
     const changes = new Changes();
     const text = doc.text;
     const candidates = findCandidates(text, spinTable(o.tables));
-    if (candidates.length === 0) {
-      return changes.result({ data: { spin: { detected: false, score: 0, repairs: 0, signatures: 0, supported: 0, opposed: 0, perThousand: 0 } } });
+    // Even if the model supported every candidate, could the document count as spun? If not,
+    // the model (0.6 s to load, then a few µs a candidate) is not consulted at all.
+    const han = text.match(HAN)?.length ?? 0;
+    if (candidates.length < o.minSupported || (candidates.length * 1000) / Math.max(1, han) < o.supportedPer1000) {
+      const signatures = candidates.filter((c) => c.entry.kind === 'sig').length;
+      return changes.result({ data: { spin: { detected: false, score: 0, repairs: 0, signatures, supported: 0, opposed: 0, perThousand: 0 } } });
     }
     const judged = judge(text, candidates, o, languageModel());
     const spin = assess(text, judged, o);

@@ -136,10 +136,18 @@ export function signals(text: string, original: string, steps: readonly { stage:
   let symbols = 0;
   let digits = 0;
   for (const ch of text) {
-    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\u3000') continue;
+    const c = ch.codePointAt(0)!;
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x3000) continue;
     nonSpace++;
-    if (ch >= '0' && ch <= '9') digits++;
-    else if (HAN.test(ch)) {
+    // Code-point ranges for the common cases; the Unicode regexes only for the rest.
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
+      han++;
+      letters++;
+    } else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+    else if (c < 0x80 || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2010 && c <= 0x2027)) {
+      if (c < 0x80 && SYMBOL.test(ch)) symbols++;
+    } else if (HAN.test(ch)) {
       han++;
       letters++;
     } else if (LETTER.test(ch)) letters++;
@@ -159,7 +167,8 @@ export function signals(text: string, original: string, steps: readonly { stage:
   const removed: Record<`removed.${string}`, number> = {};
   let before = original.length;
   for (const s of steps) {
-    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round((before - s.length) / original.length);
+    // Summed over the passes a stage ran in.
+    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round((removed[`removed.${s.stage}`] ?? 0) + (before - s.length) / original.length);
     before = s.length;
   }
 
@@ -180,23 +189,39 @@ export function signals(text: string, original: string, steps: readonly { stage:
   };
 }
 
-/** Share of characters covered by n-character sequences that occur more than once (Gopher's duplicate n-gram fraction). */
+/**
+ * Share of characters covered by n-character sequences that occur more than
+ * once (Gopher's duplicate n-gram fraction). Windows are hashed by a rolling
+ * polynomial and duplicates found by sorting the hashes: linear memory in
+ * typed arrays, no string per window (a 5-million-character line stays cheap).
+ */
 function repeatedShare(text: string, n: number): number {
-  if (text.length < n * 2) return 0;
-  const first = new Map<string, number>();
-  const covered = new Uint8Array(text.length);
-  for (let i = 0; i + n <= text.length; i++) {
-    const g = text.slice(i, i + n);
-    const at = first.get(g);
-    if (at === undefined) first.set(g, i);
-    else {
-      covered.fill(1, at, at + n);
-      covered.fill(1, i, i + n);
-    }
+  const len = text.length;
+  if (len < n * 2) return 0;
+  const count = len - n + 1;
+  const hashes = new Uint32Array(count);
+  const B = 0x01000193;
+  let top = 1;
+  for (let i = 1; i < n; i++) top = Math.imul(top, B);
+  let h = 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, B) + text.charCodeAt(i)) | 0;
+  hashes[0] = h >>> 0;
+  for (let i = n; i < len; i++) {
+    h = (Math.imul(h - Math.imul(text.charCodeAt(i - n), top), B) + text.charCodeAt(i)) | 0;
+    hashes[i - n + 1] = h >>> 0;
   }
-  let c = 0;
-  for (const x of covered) c += x;
-  return c / text.length;
+  const sorted = hashes.slice().sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < count; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  if (repeated.size === 0) return 0;
+  let covered = 0;
+  let until = 0;
+  for (let i = 0; i < count; i++) {
+    if (!repeated.has(hashes[i]!)) continue;
+    covered += i + n - Math.max(i, until);
+    until = i + n;
+  }
+  return covered / len;
 }
 
 export const quality: Stage<QualityOptions> = {

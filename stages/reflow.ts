@@ -31,9 +31,15 @@ export interface ReflowOptions {
   captionMaxChars: number;
 }
 
-/** Marks that end a sentence; a line ending in one of them (optionally followed by closing quotes/brackets) is complete. */
-const FINAL = /[。！？!?…；;]["'”’」』）)】〕》]*$|[”’」』）)】〕]$|\.{3}$|\.$/u;
+/**
+ * Marks that end a sentence; a line ending in one of them (optionally followed by closing
+ * quotes/brackets, and by citation markers such as [81] or [3-4] as encyclopedias write) is complete.
+ */
+const FINAL = /[。！？!?…；;]["'”’」』）)】〕》]*(?:\s*\[\d+(?:[-–,，]\d+)*\])*\s*$|[”’」』）)】〕]$|\.{3}$|\.$/u;
 /** A line ending with one of these is not finished: a comma, enumeration comma, an opening quote or bracket, a dash. */
+/** Separators of list items on one line: 京|津|冀, G金普新区 · G哈尔滨新区. */
+const LIST_SEPARATOR = /[|｜·•]/gu;
+const LIST_TAIL = /[|｜·•]\s*$/u;
 const OPEN_END = /[，,、（(“‘「『《【〔—–-]$/u;
 /** A line starting with one of these continues the one before: no paragraph starts with a comma or a closing mark. */
 const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
@@ -134,6 +140,8 @@ function continuation(a: Para, b: string, o: ReflowOptions): string | undefined 
   }
   if (a.depth.some((d) => d > 0) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
   if (!TEXT_START.test(b) && !OPENING_START.test(b)) return undefined;
+  // A list of items between separators (navigation boxes, tag lists) is not running prose.
+  if (LIST_TAIL.test(a.tail) || (b.match(LIST_SEPARATOR)?.length ?? 0) >= 3) return undefined;
   if (paraIsProse(a, o) && !PARAGRAPH_OPENER.test(b) && (isProse(b, o) || FINAL.test(b))) {
     return 'running prose stops without sentence-final punctuation and the next line continues it';
   }

@@ -6,6 +6,7 @@
 // 裡 線 衛. `variant: "auto"` picks from such marker characters.
 
 import * as OpenCC from 'opencc-js';
+import TSCharacters from 'opencc-js/dict/TSCharacters';
 import { Changes } from '../pipeline/changes.js';
 import type { Stage } from '../pipeline/types.js';
 
@@ -14,7 +15,11 @@ export type ScriptVariant = 'auto' | 't' | 'tw' | 'twp' | 'hk';
 export interface ScriptOptions {
   /** Which Traditional: OpenCC standard (t), Taiwan (tw), Taiwan with phrases (twp), Hong Kong (hk), or auto-detected. */
   variant: ScriptVariant;
-  /** Convert only when at least this share of the Han characters is Traditional-only. */
+  /**
+   * Convert when more than this share of the Han characters is Traditional-only. The
+   * default 0 converts any Traditional character, so a Simplified page with a stray
+   * Traditional word comes out in one script, and cleaning the output changes nothing.
+   */
   minTraditionalShare: number;
 }
 
@@ -37,26 +42,40 @@ export function convert(text: string, variant: Exclude<ScriptVariant, 'auto'>): 
 /** Characters whose form tells Hong Kong text from Taiwan text. */
 const HK_MARKERS = /[裏綫衞僞啓着]/gu;
 const TW_MARKERS = /[裡線衛偽啟著]/gu;
-const HAN = /\p{Script=Han}/u;
 
-/** How many characters a sample needs before the Traditional share is trusted. */
-const SAMPLE = 4000;
+let traditional: Uint8Array | undefined;
 
-/** Share of Han characters that the standard Traditional converter changes. */
-export function traditionalShare(text: string): number {
-  const sample = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
-  const simplified = converter('t')(sample);
-  let han = 0;
-  let changed = 0;
-  // Single-character mapping keeps lengths equal for the standard converter; compare position by position.
-  const same = simplified.length === sample.length;
-  for (let i = 0; i < sample.length; i++) {
-    const ch = sample[i]!;
-    if (!HAN.test(ch)) continue;
-    han++;
-    if (same && simplified[i] !== ch) changed++;
+/**
+ * The BMP characters OpenCC's TSCharacters maps to another character: the
+ * Traditional-only forms. Read once; a table lookup per character afterwards.
+ */
+function traditionalTable(): Uint8Array {
+  if (traditional) return traditional;
+  traditional = new Uint8Array(0x10000);
+  for (const entry of (TSCharacters as string).split('|')) {
+    const [from, to] = entry.split(' ');
+    if (!from || !to || from === to || from.length !== 1) continue;
+    traditional[from.charCodeAt(0)] = 1;
   }
-  return han === 0 ? 0 : changed / han;
+  return traditional;
+}
+
+/**
+ * Share of the Han characters that are Traditional-only, over the whole text
+ * (not a sample: a decision on part of the text could change when cleaning
+ * moves that part, and cleaning cleaned text must change nothing).
+ */
+export function traditionalShare(text: string): number {
+  const table = traditionalTable();
+  let han = 0;
+  let trad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x3400 || c > 0x9fff) continue;
+    han++;
+    trad += table[c]!;
+  }
+  return han === 0 ? 0 : trad / han;
 }
 
 export function detectVariant(text: string): 'tw' | 'hk' {
@@ -68,12 +87,12 @@ export function detectVariant(text: string): 'tw' | 'hk' {
 export const script: Stage<ScriptOptions> = {
   name: 'script',
   description: 'Convert Traditional Chinese to Simplified with OpenCC (opencc-js), choosing the Taiwan or Hong Kong variant.',
-  defaults: { variant: 'auto', minTraditionalShare: 0.05 },
+  defaults: { variant: 'auto', minTraditionalShare: 0 },
 
   apply(doc, options) {
     const text = doc.text;
     const share = traditionalShare(text);
-    if (share < options.minTraditionalShare) return { data: { script: { traditionalShare: round(share) } } };
+    if (share === 0 || share <= options.minTraditionalShare) return { data: { script: { traditionalShare: round(share) } } };
     const variant = options.variant === 'auto' ? detectVariant(text) : options.variant;
     const converted = converter(variant)(text);
     const changes = new Changes();

@@ -105,7 +105,9 @@ describe('zhclean run on the seeds', () => {
     const r2 = zhclean(['run'], { cwd: work2 });
     expect(r2.status).toBe(0);
     expect(tree(join(work2, 'output'))).toEqual([...SEED_IDS.map((id) => `${id}.txt`), 'corpus.jsonl'].sort());
-    expect(tree(join(work2, 'reports'))).toEqual([...SEED_IDS.map((id) => `${id}.json`), 'index.html', 'summary.json'].sort());
+    expect(tree(join(work2, 'reports'))).toEqual(
+      [...SEED_IDS.map((id) => `${id}.json`), ...SEED_IDS.map((id) => `.views/${id}.json`), 'index.html', 'summary.json'].sort(),
+    );
   });
 });
 
