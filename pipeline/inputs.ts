@@ -60,7 +60,7 @@ export async function expandInputs(inputs: string[]): Promise<{ files: SourceFil
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (fg.isDynamicPattern(input)) {
-        const matches = (await fg(input, { onlyFiles: true, dot: false, followSymbolicLinks: true })).sort();
+        const matches = (await fg(input, GLOB)).filter(notFolder).sort();
         if (matches.length === 0) failures.push({ source: input, reason: 'no file matches this pattern' });
         matches.forEach(add);
       } else {
@@ -69,7 +69,8 @@ export async function expandInputs(inputs: string[]): Promise<{ files: SourceFil
       continue;
     }
     if (stat.isDirectory()) {
-      const matches = (await fg(FOLDER_PATTERN, { cwd: input, onlyFiles: true, dot: false, followSymbolicLinks: true }))
+      const matches = (await fg(FOLDER_PATTERN, { ...GLOB, cwd: input }))
+        .filter(notFolder)
         .sort()
         .map((m) => `${input.replace(/[\\/]+$/, '')}/${m}`);
       if (matches.length === 0) failures.push({ source: input, reason: 'folder holds no .txt or .jsonl file' });
@@ -80,6 +81,14 @@ export async function expandInputs(inputs: string[]): Promise<{ files: SourceFil
   }
   return { files, failures };
 }
+
+/**
+ * Folders are marked and left out; everything else is listed, including links that lead
+ * nowhere and files that cannot be read, so that each is named as a failure rather than
+ * skipped without a word (fast-glob's onlyFiles would drop them silently).
+ */
+const GLOB = { onlyFiles: false, markDirectories: true, dot: false, followSymbolicLinks: true } as const;
+const notFolder = (p: string): boolean => !p.endsWith('/');
 
 export function idFromPath(path: string): string {
   return basename(path, extname(path));

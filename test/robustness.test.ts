@@ -1,0 +1,152 @@
+// Bad input never crashes a run, never loses a document, never escapes the
+// output folders; an interrupted run resumes to the same outputs.
+import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, tempDir, zhclean } from './helpers/cli.js';
+
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
+}
+const json = (p: string): any => JSON.parse(readFileSync(p, 'utf8'));
+const SEEDS = readdirSync(join(ROOT, 'seeds')).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4));
+const P = '国家统计局今天发布数据显示，一季度国内生产总值同比增长百分之五点三，经济运行开局良好，就业形势总体稳定。';
+
+describe('a run over the seeds and every kind of bad input', () => {
+  const work = tempDir();
+  const input = join(work, 'crawl');
+  cpSync(join(ROOT, 'seeds'), input, { recursive: true });
+  const bad = join(input, 'bad');
+  mkdirSync(bad);
+  writeFileSync(join(bad, 'empty.txt'), '');
+  writeFileSync(join(bad, 'whitespace.txt'), '  \n\t\n\u3000\u3000\n');
+  writeFileSync(join(bad, 'binary.txt'), Buffer.from(Array.from({ length: 2048 }, (_, i) => i % 256)));
+  writeFileSync(join(bad, 'invalid-bytes.txt'), Buffer.concat([Buffer.from(P), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('从需求看，最终消费支出对经济增长的贡献率达到百分之七十三，消费的基础性作用进一步增强。')]));
+  writeFileSync(join(bad, 'records.jsonl'), [JSON.stringify({ id: 'good-record', text: '深圳发布新一轮人才政策，高层次人才可申请住房补贴和子女入学支持，政策自下月起施行。\n市人社局表示，二季度将举办专场招聘会，预计提供岗位三万个以上。' }), '{"id": "broken", "text": ', JSON.stringify({ id: 'no-text', title: 'x' })].join('\n'));
+  // A 5-million-character single line, and pathological repetition.
+  let line = '';
+  const chunk = '国家统计局发布数据显示经济运行总体平稳，就业形势稳定，物价温和上涨。';
+  while (line.length < 5_000_000) line += chunk;
+  writeFileSync(join(bad, 'long-line.txt'), line);
+  writeFileSync(join(bad, 'one-char.txt'), '哈'.repeat(1_000_000));
+  writeFileSync(join(bad, 'same-line.txt'), `${'这是一行重复的文字，没有任何变化。\n'.repeat(30_000)}`);
+  // Unreadable: a link to nothing (and, when not root, a file without read permission).
+  symlinkSync(join(work, 'nowhere.txt'), join(bad, 'dangling.txt'));
+  const root = process.getuid?.() === 0;
+  if (!root) {
+    writeFileSync(join(bad, 'no-permission.txt'), P);
+    chmodSync(join(bad, 'no-permission.txt'), 0o000);
+  }
+  const before = tree(work);
+  const out = join(work, 'out');
+  const reports = join(work, 'reports');
+  const r = zhclean(['run', input, '--out', out, '--reports', reports]);
+  const summary = json(join(reports, 'summary.json'));
+
+  it('finishes with exit 1, naming each bad input with its reason, and no stack trace', () => {
+    expect(r.status).toBe(1);
+    const named = Object.fromEntries(summary.failures.map((f: any) => [`${f.source.slice(input.length + 1)}${f.line ? `:${f.line}` : ''}`, f.reason]));
+    expect(named['bad/empty.txt']).toMatch(/empty/);
+    expect(named['bad/whitespace.txt']).toMatch(/whitespace/);
+    expect(named['bad/binary.txt']).toMatch(/NUL|binary/);
+    expect(named['bad/records.jsonl:2']).toMatch(/malformed JSON/);
+    expect(named['bad/records.jsonl:3']).toMatch(/no "text"/);
+    expect(named['bad/dangling.txt']).toMatch(/ENOENT|no such file|cannot read/i);
+    if (!root) expect(named['bad/no-permission.txt']).toMatch(/EACCES|permission/i);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    for (const key of Object.keys(named)) expect(r.stderr).toContain(key.split(':')[0]!.split('/').pop());
+  });
+
+  it('cleans every good document: the seeds, the record, the text with invalid bytes (flagged)', () => {
+    for (const id of SEEDS) expect(existsSync(join(out, `${id}.txt`)), id).toBe(true);
+    expect(readFileSync(join(out, 'good-record.txt'), 'utf8')).toContain('二季度将举办专场招聘会');
+    const invalid = json(join(reports, 'invalid-bytes.json'));
+    expect(invalid.decision).toBe('keep');
+    expect(invalid.warnings.join(' ')).toMatch(/3 invalid byte sequence/);
+    expect(readFileSync(join(out, 'invalid-bytes.txt'), 'utf8')).toContain('\ufffd');
+  });
+
+  it('reports the pathological documents with reasons instead of failing on them', () => {
+    expect(json(join(reports, 'long-line.json')).reasons.join(' ')).toMatch(/too-long/);
+    for (const id of ['one-char', 'same-line']) {
+      const rep = json(join(reports, `${id}.json`));
+      expect(rep.decision, id).toBe('reject');
+      expect(rep.reasons.length, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes nothing outside the output folders', () => {
+    expect(tree(work).filter((p) => !p.startsWith('out/') && !p.startsWith('reports/'))).toEqual(before);
+  });
+});
+
+/** Runs the CLI and kills it (SIGKILL) once `reports` holds at least `after` document reports. */
+function runAndKill(args: string[], reports: string, after: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'ignore' });
+    let killed = false;
+    const timer = setInterval(() => {
+      const n = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWith('.json') && f !== 'summary.json').length : 0;
+      if (n >= after && !killed) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(timer);
+      resolve(killed);
+    });
+  });
+}
+
+describe('an interrupted run, resumed', () => {
+  it('gives the same outputs as an uninterrupted run', async () => {
+    const work = tempDir();
+    const input = join(work, 'crawl');
+    mkdirSync(input);
+    // Distinct documents (and a few copies, so the dedup index must be rebuilt on resume).
+    const gold = new URL('./fixtures/magic-html-zh/gold/', import.meta.url).pathname;
+    const bodies = readdirSync(gold).map((f) => readFileSync(join(gold, f), 'utf8'));
+    for (let i = 0; i < 240; i++) {
+      const body = bodies[i % bodies.length]!;
+      const text = i < bodies.length ? body : `${i}号文件\n${body.split('\n').reverse().join('\n')}`;
+      writeFileSync(join(input, `doc-${String(i).padStart(3, '0')}.txt`), text);
+    }
+    const full = { out: join(work, 'full-out'), reports: join(work, 'full-reports') };
+    expect(zhclean(['run', input, '--out', full.out, '--reports', full.reports, '--quiet']).status).toBe(0);
+
+    const part = { out: join(work, 'part-out'), reports: join(work, 'part-reports') };
+    const args = ['run', input, '--out', part.out, '--reports', part.reports, '--quiet'];
+    const killed = await runAndKill(args, part.reports, 60);
+    expect(killed).toBe(true);
+    expect(existsSync(join(part.reports, 'summary.json'))).toBe(false);
+    expect(existsSync(join(part.out, 'corpus.jsonl'))).toBe(false); // never half-written: only a temporary file may exist
+    const resumed = zhclean([...args, '--resume']);
+    expect(resumed.status).toBe(0);
+    const summary = json(join(part.reports, 'summary.json'));
+    expect(summary.resumed).toBeGreaterThanOrEqual(60);
+    expect(summary.resumed).toBeLessThan(240);
+
+    // Same texts, same corpus file, same reports (timings aside), same counts.
+    const texts = (dir: string) => tree(dir).filter((f) => f.endsWith('.txt'));
+    expect(texts(part.out)).toEqual(texts(full.out));
+    for (const f of texts(full.out)) expect(readFileSync(join(part.out, f), 'utf8'), f).toBe(readFileSync(join(full.out, f), 'utf8'));
+    expect(readFileSync(join(part.out, 'corpus.jsonl'), 'utf8')).toBe(readFileSync(join(full.out, 'corpus.jsonl'), 'utf8'));
+    const untimed = (p: string) => {
+      const rep = json(p);
+      for (const s of rep.stages) s.ms = 0;
+      return rep;
+    };
+    for (const f of readdirSync(full.reports).filter((x) => x.startsWith('doc-'))) {
+      expect(untimed(join(part.reports, f)), f).toEqual(untimed(join(full.reports, f)));
+    }
+    const fullSummary = json(join(full.reports, 'summary.json'));
+    expect(summary.documents).toEqual(fullSummary.documents);
+    expect(summary.rejections).toEqual(fullSummary.rejections);
+    expect(summary.stages.map((s: any) => [s.name, s.findings, s.edits, s.charsRemoved])).toEqual(fullSummary.stages.map((s: any) => [s.name, s.findings, s.edits, s.charsRemoved]));
+  }, 180_000);
+});
