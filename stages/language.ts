@@ -50,6 +50,18 @@ export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sa
   const sample = text.length > o.sampleChars ? text.slice(0, o.sampleChars) : text;
   const letters = sample.match(LETTER)?.length ?? 0;
   if (letters < o.minChars) return { code: 'und', score: 0 };
+  // Mostly Han and no kana or hangul: franc's own script check would answer cmn; answer it
+  // without running franc's many script expressions over the text (most lines take this path).
+  if (o.candidates.length === 0 || o.candidates.includes('cmn')) {
+    let han = 0;
+    let other = false;
+    for (let i = 0; i < sample.length && !other; i++) {
+      const c = sample.charCodeAt(i);
+      if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) han++;
+      else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) other = true;
+    }
+    if (!other && han * 2 > letters) return { code: 'cmn', score: round(Math.min(1, han / letters)) };
+  }
   const ranked = francAll(sample, { minLength: o.minChars, ...(o.candidates.length > 0 ? { only: o.candidates } : {}) });
   const code = ranked[0]?.[0] ?? 'und';
   if (code === 'und') return { code, score: 0 };
