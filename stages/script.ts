@@ -6,7 +6,7 @@
 // 裡 線 衛. `variant: "auto"` picks from such marker characters.
 
 import * as OpenCC from 'opencc-js';
-import TSCharacters from 'opencc-js/dict/TSCharacters';
+import { traditionalToSimplified } from './opencc-tables.js';
 import { Changes } from '../pipeline/changes.js';
 import type { Stage } from '../pipeline/types.js';
 
@@ -52,11 +52,7 @@ let traditional: Uint8Array | undefined;
 function traditionalTable(): Uint8Array {
   if (traditional) return traditional;
   traditional = new Uint8Array(0x10000);
-  for (const entry of (TSCharacters as string).split('|')) {
-    const [from, to] = entry.split(' ');
-    if (!from || !to || from === to || from.length !== 1) continue;
-    traditional[from.charCodeAt(0)] = 1;
-  }
+  for (const c of traditionalToSimplified().keys()) if (c < 0x10000) traditional[c] = 1;
   return traditional;
 }
 

@@ -7,27 +7,7 @@
 // Dropped: punctuation, symbols, whitespace. The positions of the kept characters
 // in the source are returned too, so a paragraph decision can point at the text.
 
-import TSCharacters from 'opencc-js/dict/TSCharacters';
-
-let tsMap: Map<number, number> | undefined;
-
-/**
- * Traditional → Simplified, one character to one, from OpenCC's own
- * TSCharacters table (the first choice where it offers several). Phrase-level
- * conversion is the script stage's job; for comparing, characters suffice.
- */
-function traditionalToSimplified(): Map<number, number> {
-  if (tsMap) return tsMap;
-  tsMap = new Map();
-  for (const entry of (TSCharacters as string).split('|')) {
-    const [from, to] = entry.split(' ');
-    if (!from || !to) continue;
-    const f = from.codePointAt(0)!;
-    const t = to.codePointAt(0)!;
-    if (String.fromCodePoint(f) === from && String.fromCodePoint(t) === to && f !== t) tsMap.set(f, t);
-  }
-  return tsMap;
-}
+import { traditionalToSimplified } from '../opencc-tables.js';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
