@@ -2,6 +2,7 @@
 // could not be (the rest is still cleaned and the summary names each failure),
 // 2 a usage error (nothing is run).
 
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfigFile, resolveStages, type PipelineConfig } from './config.js';
 import { formatExplain } from './explain.js';
@@ -45,6 +46,7 @@ Options:
                       (default: output)
   --reports DIR       DIR/<id>.json, DIR/summary.json, DIR/index.html (default: reports)
   --concurrency N     files read and written at once (default: 8)
+  --workers N         worker threads for the stages (default: the cores, here ${availableParallelism()})
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
   --config FILE       JSON: {"stages": [...], "options": {"<stage>": {...}}}
   --resume            continue an interrupted run into the same --out and --reports:
@@ -97,6 +99,7 @@ async function cmdRun(args: string[]): Promise<number> {
     out: { type: 'string' },
     reports: { type: 'string' },
     concurrency: { type: 'string' },
+    workers: { type: 'string' },
     stages: { type: 'string' },
     config: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -116,6 +119,10 @@ async function cmdRun(args: string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 1024, got ${JSON.stringify(v.concurrency)}`);
   }
+  const workers = v.workers === undefined ? availableParallelism() : Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new UsageError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(v.workers)}`);
+  }
   const config = pipelineConfig({ stages: v.stages as string | undefined, config: v.config as string | undefined });
   const out = (v.out as string | undefined) ?? (stdinMode ? undefined : 'output');
   const reports = (v.reports as string | undefined) ?? (stdinMode ? undefined : 'reports');
@@ -131,6 +138,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(out !== undefined ? { out } : {}),
     ...(reports !== undefined ? { reports } : {}),
     concurrency,
+    workers,
     config,
     resume,
     stdin: process.stdin,
@@ -170,6 +178,10 @@ async function cmdExplain(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('explain takes exactly one file');
   const v = values as Record<string, string | boolean | undefined>;
+  const workers = v.workers === undefined ? availableParallelism() : Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new UsageError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(v.workers)}`);
+  }
   const config = pipelineConfig({ stages: v.stages as string | undefined, config: v.config as string | undefined });
   const color = v['no-color'] ? false : v.color ? true : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const { files, failures } = await expandInputs(positionals);

@@ -16,6 +16,23 @@ export class MemoryCorpusContext implements CorpusContext {
     if (!this.stores.has(name)) this.stores.set(name, create());
     return this.stores.get(name) as T;
   }
+
+  /** What the scan pass gathered, as plain data a worker thread can receive (structured clone). */
+  snapshot(): ContextSnapshot {
+    return { scannedDocuments: this.scannedDocuments, stores: [...this.stores] };
+  }
+
+  static from(snapshot: ContextSnapshot): MemoryCorpusContext {
+    const ctx = new MemoryCorpusContext();
+    ctx.scannedDocuments = snapshot.scannedDocuments;
+    for (const [name, value] of snapshot.stores) ctx.stores.set(name, value);
+    return ctx;
+  }
+}
+
+export interface ContextSnapshot {
+  scannedDocuments: number | undefined;
+  stores: [string, unknown][];
 }
 
 export class StageError extends Error {
@@ -44,6 +61,13 @@ export interface Pipeline {
   /** Cleans one document. Throws StageError when a stage fails. */
   process(input: InputDoc): CleanResult;
   /**
+   * `process` in two halves, for running the stages elsewhere (a worker thread):
+   * `runStages` needs no other document; `finish` makes the corpus decisions and must be
+   * called one document at a time in input order, on the pipeline that owns the context.
+   */
+  runStages(input: InputDoc): StagesDone;
+  finish(done: StagesDone): CleanResult;
+  /**
    * Replays the corpus decisions of a document cleaned by an earlier, interrupted run
    * (its finished text and its reasons), so that corpus indexes are rebuilt in input
    * order when the run resumes, without cleaning it again.
@@ -68,6 +92,12 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     process(input) {
       return decide(resolved, runStages(resolved, input, context), context);
     },
+    runStages(input) {
+      return runStages(resolved, input, context);
+    },
+    finish(done) {
+      return decide(resolved, done, context);
+    },
     replay(done) {
       const doc: Doc = { id: done.id, source: '', encoding: '', text: done.text, original: done.text, meta: {}, data: {}, reasons: done.reasons, steps: [] };
       for (const { stage, options } of resolved) stage.decide?.(doc, options, context);
@@ -75,7 +105,8 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   };
 }
 
-interface StagesDone {
+/** A document after every stage's `apply`, before the corpus decisions. Plain data. */
+export interface StagesDone {
   doc: Doc;
   trace: StageTrace[];
 }

@@ -11,11 +11,13 @@ import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { AtomicLineWriter, inside, removeIfPresent, writeFileAtomic } from './output.js';
-import { createPipeline } from './pipeline.js';
+import Tinypool from 'tinypool';
+import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
+import type { WorkerData } from './worker.js';
 import { packageVersion } from './paths.js';
 import { composeMarks } from './marks.js';
 import { renderIndex, type DocView, type IndexRow } from './report-index.js';
-import type { CleanResult, Report } from './types.js';
+import type { CleanResult, InputDoc, Report } from './types.js';
 
 export interface RunOptions {
   /** Files, folders, globs; `-` alone reads JSONL from `stdin`. */
@@ -26,6 +28,8 @@ export interface RunOptions {
   reports?: string;
   /** Files read and written at once. */
   concurrency: number;
+  /** Worker threads for the stages; 1 (the default) runs them on the main thread. */
+  workers?: number;
   config: PipelineConfig;
   stdin?: Readable;
   /** Where cleaned JSONL goes in stdin mode. */
@@ -213,6 +217,56 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
     : documents(files, opts.concurrency);
 
+  // The stages run in a pool of worker threads when there is more than one; what follows a
+  // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
+  // document at a time in input order, whatever order the workers finish in.
+  const pool =
+    (opts.workers ?? 1) > 1 && pipeline.context instanceof MemoryCorpusContext
+      ? new Tinypool({
+          filename: new URL('./worker.js', import.meta.url).href,
+          minThreads: opts.workers,
+          maxThreads: opts.workers,
+          workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
+        })
+      : undefined;
+  const runStages = (input: InputDoc): Promise<StagesDone> =>
+    pool ? (pool.run(input) as Promise<StagesDone>) : new Promise((res) => res(pipeline.runStages(input)));
+
+  /** The rest of a document's work, once every document before it is done. */
+  const complete = async (source: string, stages: StagesDone): Promise<void> => {
+    let result: CleanResult;
+    try {
+      result = pipeline.finish(stages);
+    } catch (err) {
+      fail({ source, reason: (err as Error).message });
+      progress.failed++;
+      opts.onDocument?.(progress);
+      return;
+    }
+    const { report } = result;
+    account(report, false);
+    const line = JSON.stringify({ id: result.id, text: result.text, meta: report.meta, quality: report.quality });
+    if (result.decision === 'keep') {
+      if (corpus) await corpus.write(line);
+      if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
+    }
+    const job = writes(() => writeDocument(opts, result)).catch((err: Error) => fail({ source, reason: `cannot write outputs: ${err.message}` }));
+    pendingWrites.add(job);
+    void job.finally(() => pendingWrites.delete(job));
+    // Bound the writes in flight, so memory does not grow with the corpus.
+    if (pendingWrites.size >= opts.concurrency * 4) await Promise.race(pendingWrites);
+    progress.documents++;
+    progress.charsIn += report.chars.in;
+    opts.onDocument?.(progress);
+  };
+
+  /** Documents in input order, each a promise of what to do once all before it are done. */
+  const queue: Promise<() => Promise<void>>[] = [];
+  const ahead = Math.max(1, (opts.workers ?? 1) * 4);
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) await (await queue.shift()!)();
+  };
+
   try {
     let lastFile = -1;
     for await (const { file, doc: raw } of source) {
@@ -221,66 +275,62 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         lastFile = file;
       }
       if (isFailure(raw)) {
-        fail(raw);
-        progress.failed++;
-        opts.onDocument?.(progress);
-        continue;
-      }
-      const { id, changed } = ids.allocate(raw.rawId);
-      const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
-      if (done) {
-        pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
-        account(done.report, true);
-        if (done.report.decision === 'keep' && corpus) {
-          await corpus.write(JSON.stringify({ id, text: done.text, meta: done.report.meta, quality: done.report.quality }));
+        queue.push(
+          Promise.resolve(async () => {
+            fail(raw);
+            progress.failed++;
+            opts.onDocument?.(progress);
+          }),
+        );
+      } else {
+        const { id, changed } = ids.allocate(raw.rawId);
+        const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
+        if (done) {
+          queue.push(
+            Promise.resolve(async () => {
+              pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
+              account(done.report, true);
+              if (done.report.decision === 'keep' && corpus) {
+                await corpus.write(JSON.stringify({ id, text: done.text, meta: done.report.meta, quality: done.report.quality }));
+              }
+              resumed++;
+              progress.documents++;
+              progress.charsIn += done.report.chars.in;
+              opts.onDocument?.(progress);
+            }),
+          );
+        } else {
+          const input: InputDoc = {
+            id,
+            ...(changed ? { sourceId: raw.rawId } : {}),
+            source: raw.source,
+            encoding: raw.encoding,
+            text: raw.text,
+            meta: raw.meta,
+            warnings: raw.warnings,
+          };
+          queue.push(
+            runStages(input).then(
+              (stages) => () => complete(raw.source, stages),
+              (err: Error) => async () => {
+                fail({ source: raw.source, reason: err.message });
+                progress.failed++;
+                opts.onDocument?.(progress);
+              },
+            ),
+          );
         }
-        resumed++;
-        progress.documents++;
-        progress.charsIn += done.report.chars.in;
-        opts.onDocument?.(progress);
-        continue;
       }
-      let result: CleanResult;
-      try {
-        result = pipeline.process({
-          id,
-          ...(changed ? { sourceId: raw.rawId } : {}),
-          source: raw.source,
-          encoding: raw.encoding,
-          text: raw.text,
-          meta: raw.meta,
-          warnings: raw.warnings,
-        });
-      } catch (err) {
-        fail({ source: raw.source, reason: (err as Error).message });
-        progress.failed++;
-        opts.onDocument?.(progress);
-        continue;
-      }
-      const { report } = result;
-      account(report, false);
-
-      const line = JSON.stringify({ id, text: result.text, meta: report.meta, quality: report.quality });
-      if (result.decision === 'keep') {
-        if (corpus) await corpus.write(line);
-        if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
-      }
-      const job = writes(() => writeDocument(opts, result)).catch((err: Error) =>
-        fail({ source: raw.source, reason: `cannot write outputs: ${err.message}` }),
-      );
-      pendingWrites.add(job);
-      void job.finally(() => pendingWrites.delete(job));
-      // Bound the writes in flight, so memory does not grow with the corpus.
-      if (pendingWrites.size >= opts.concurrency * 4) await Promise.race(pendingWrites);
-      progress.documents++;
-      progress.charsIn += report.chars.in;
-      opts.onDocument?.(progress);
+      await drain(ahead);
     }
+    await drain(0);
     await Promise.all(pendingWrites);
     await corpus?.commit();
   } catch (err) {
     await corpus?.abort();
     throw err;
+  } finally {
+    await pool?.destroy();
   }
 
   const summary: RunSummary = {

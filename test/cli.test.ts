@@ -209,6 +209,23 @@ describe('zhclean run on a crawl with copies', () => {
     expect(json(join(work, 'rep', 'c-exact.json'))).toMatchObject({ decision: 'reject', duplicateOf: 'a-original', similarity: 1 });
     expect(tree(join(work, 'out'))).toEqual(['a-original.txt', 'corpus.jsonl', 'rejected/b-syndicated.txt', 'rejected/c-exact.txt']);
   });
+
+  it('decides the same with one worker thread or several: stages in the pool, decisions in input order', () => {
+    const work = tempDir();
+    const crawl = join(work, 'crawl');
+    mkdirSync(crawl);
+    const seeds = SEED_IDS.map((id) => readFileSync(join(ROOT, 'seeds', `${id}.txt`), 'utf8'));
+    // Each seed three times, in an order that puts copies next to and far from each other.
+    [...seeds, ...seeds.slice().reverse(), ...seeds].forEach((t, i) => writeFileSync(join(crawl, `d${String(i).padStart(2, '0')}.txt`), t));
+    const outputs = (workers: string) => {
+      const out = join(work, `out-${workers}`);
+      expect(zhclean(['run', crawl, '--out', out, '--reports', join(work, `rep-${workers}`), '--workers', workers]).status).toBe(0);
+      return tree(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
+    };
+    const one = outputs('1');
+    expect(outputs('3')).toEqual(one);
+    expect(one.filter(([f]) => !f.startsWith('rejected/') && f !== 'corpus.jsonl').map(([f]) => f)).toEqual(SEED_IDS.map((_, i) => `d0${i}.txt`));
+  });
 });
 
 describe('zhclean run - (stdin to stdout)', () => {
