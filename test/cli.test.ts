@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeLegacy } from './helpers/legacy-encode.js';
-import { ROOT, tempDir, zhclean } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, tempDir, zhclean } from './helpers/cli.js';
 
 const SEED_IDS = readdirSync(join(ROOT, 'seeds'))
   .filter((f) => f.endsWith('.txt'))
@@ -225,6 +226,14 @@ describe('zhclean run on a crawl with copies', () => {
     const one = outputs('1');
     expect(outputs('3')).toEqual(one);
     expect(one.filter(([f]) => !f.startsWith('rejected/') && f !== 'corpus.jsonl').map(([f]) => f)).toEqual(SEED_IDS.map((_, i) => `d0${i}.txt`));
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('closes the pipe without a stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" stages | head -1`], { encoding: 'utf8' });
+    expect(r.stdout.split('\n')[0]).toMatch(/^normalize/);
+    expect(r.stderr).toBe('');
   });
 });
 
