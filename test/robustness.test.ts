@@ -34,8 +34,10 @@ describe('a run over the seeds and every kind of bad input', () => {
   writeFileSync(join(bad, 'long-line.txt'), line);
   writeFileSync(join(bad, 'one-char.txt'), '哈'.repeat(1_000_000));
   writeFileSync(join(bad, 'same-line.txt'), `${'这是一行重复的文字，没有任何变化。\n'.repeat(30_000)}`);
-  // Unreadable: a link to nothing (and, when not root, a file without read permission).
+  // Unreadable: a link to nothing, a file whose read fails even for root (EIO), and, when
+  // not root, a file without read permission.
   symlinkSync(join(work, 'nowhere.txt'), join(bad, 'dangling.txt'));
+  if (existsSync('/proc/self/mem')) symlinkSync('/proc/self/mem', join(bad, 'read-error.txt'));
   const root = process.getuid?.() === 0;
   if (!root) {
     writeFileSync(join(bad, 'no-permission.txt'), P);
@@ -56,6 +58,7 @@ describe('a run over the seeds and every kind of bad input', () => {
     expect(named['bad/records.jsonl:2']).toMatch(/malformed JSON/);
     expect(named['bad/records.jsonl:3']).toMatch(/no "text"/);
     expect(named['bad/dangling.txt']).toMatch(/ENOENT|no such file|cannot read/i);
+    if (existsSync('/proc/self/mem')) expect(named['bad/read-error.txt']).toMatch(/EIO|cannot read/i);
     if (!root) expect(named['bad/no-permission.txt']).toMatch(/EACCES|permission/i);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     for (const key of Object.keys(named)) expect(r.stderr).toContain(key.split(':')[0]!.split('/').pop());
