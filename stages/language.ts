@@ -36,7 +36,6 @@ export interface Identification {
   score: number;
 }
 
-const LETTER = /[\p{L}]/gu;
 const SCRIPT_OF: Record<string, RegExp> = {
   cmn: /\p{Script=Han}/gu,
   yue: /\p{Script=Han}/gu,
@@ -45,22 +44,61 @@ const SCRIPT_OF: Record<string, RegExp> = {
 };
 const LATIN = /\p{Script=Latin}/gu;
 
+interface LetterCounts {
+  /** Letters of any script. */
+  letters: number;
+  han: number;
+  /** Han, kana and hangul. */
+  cjk: number;
+}
+
+/**
+ * Letters by script, by code-point ranges for the common cases (ASCII, Han, kana,
+ * hangul, punctuation) and the Unicode letter class only for the rest: this runs on
+ * every line, and regex matches that build arrays were the stage's main cost.
+ */
+function countLetters(text: string): LetterCounts {
+  let letters = 0;
+  let han = 0;
+  let cjk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
+      han++;
+      cjk++;
+      letters++;
+    } else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) {
+      cjk++;
+      letters++;
+    } else if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2000 && c <= 0x206f)) {
+      // CJK and general punctuation: not letters.
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = text.codePointAt(i)!;
+      i++;
+      if (LETTER_ONE.test(String.fromCodePoint(cp))) {
+        letters++;
+        if (cp >= 0x20000 && cp <= 0x3134f) {
+          han++;
+          cjk++;
+        }
+      }
+    } else if (LETTER_ONE.test(text[i]!)) letters++;
+  }
+  return { letters, han, cjk };
+}
+const LETTER_ONE = /\p{L}/u;
+
 /** The language of a text, `und` when it is too short to tell. */
 export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sampleChars' | 'candidates'>): Identification {
   const sample = text.length > o.sampleChars ? text.slice(0, o.sampleChars) : text;
-  const letters = sample.match(LETTER)?.length ?? 0;
+  const { letters, han, cjk } = countLetters(sample);
   if (letters < o.minChars) return { code: 'und', score: 0 };
   // Mostly Han and no kana or hangul: franc's own script check would answer cmn; answer it
   // without running franc's many script expressions over the text (most lines take this path).
-  if (o.candidates.length === 0 || o.candidates.includes('cmn')) {
-    let han = 0;
-    let other = false;
-    for (let i = 0; i < sample.length && !other; i++) {
-      const c = sample.charCodeAt(i);
-      if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) han++;
-      else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) other = true;
-    }
-    if (!other && han * 2 > letters) return { code: 'cmn', score: round(Math.min(1, han / letters)) };
+  if ((o.candidates.length === 0 || o.candidates.includes('cmn')) && cjk === han && han * 2 > letters) {
+    return { code: 'cmn', score: round(Math.min(1, han / letters)) };
   }
   const ranked = francAll(sample, { minLength: o.minChars, ...(o.candidates.length > 0 ? { only: o.candidates } : {}) });
   const code = ranked[0]?.[0] ?? 'und';
@@ -69,8 +107,6 @@ export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sa
   return { code, score: round(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
 }
 
-/** A Han, kana or hangul character says about as much as two Latin letters: weight when paragraphs vote. */
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 
 /**
  * The main language: paragraphs vote with their letters (CJK characters
@@ -85,7 +121,8 @@ export function mainLanguage(lines: readonly string[], verdicts: readonly Identi
     const full = lines[i]!;
     const line = full.length > 4000 ? full.slice(0, 4000) : full;
     const scale = full.length / Math.max(1, line.length);
-    const w = ((line.match(LETTER)?.length ?? 0) + (line.match(CJK)?.length ?? 0)) * scale;
+    const counts = countLetters(line);
+    const w = (counts.letters + counts.cjk) * scale;
     total += w;
     if (v.code !== 'und') weight.set(v.code, (weight.get(v.code) ?? 0) + w);
   });
