@@ -125,7 +125,6 @@ export const RULES: QualityRule[] = [
 const HAN = /\p{Script=Han}/u;
 const LETTER = /\p{L}/u;
 const SENTENCE_END = /[。！？!?…]$|[。！？!?…][”’」』）)]+$/u;
-const SENTENCE_SPLIT = /[。！？!?…]+[”’」』]?/u;
 const SYMBOL = /[\p{S}#*|•●◆■□★☆▶►]/u;
 
 /** Every signal of a cleaned text. */
@@ -135,9 +134,10 @@ export function signals(text: string, original: string, steps: readonly { stage:
   let nonSpace = 0;
   let symbols = 0;
   let digits = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x3000) continue;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) c = text.codePointAt(i++)!;
     nonSpace++;
     // Code-point ranges for the common cases; the Unicode regexes only for the rest.
     if (c >= 0x30 && c <= 0x39) digits++;
@@ -146,12 +146,16 @@ export function signals(text: string, original: string, steps: readonly { stage:
       letters++;
     } else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
     else if (c < 0x80 || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2010 && c <= 0x2027)) {
-      if (c < 0x80 && SYMBOL.test(ch)) symbols++;
-    } else if (HAN.test(ch)) {
-      han++;
-      letters++;
-    } else if (LETTER.test(ch)) letters++;
-    else if (SYMBOL.test(ch)) symbols++;
+      if (c < 0x80 && SYMBOL.test(String.fromCharCode(c))) symbols++;
+    } else {
+      // Anything else (rare in Chinese text): the Unicode classes decide.
+      const ch = String.fromCodePoint(c);
+      if (HAN.test(ch)) {
+        han++;
+        letters++;
+      } else if (LETTER.test(ch)) letters++;
+      else if (SYMBOL.test(ch)) symbols++;
+    }
   }
   const lines = text === '' ? [] : text.split('\n');
   const ended = lines.filter((l) => SENTENCE_END.test(l)).length;
@@ -161,8 +165,7 @@ export function signals(text: string, original: string, steps: readonly { stage:
   let dupChars = 0;
   for (const l of lines) if (seen.get(l)! > 1) dupChars += l.length;
 
-  const sentences = text.split(SENTENCE_SPLIT).map((s) => s.replace(/\s+/gu, '')).filter((s) => s !== '');
-  const sentenceChars = sentences.reduce((n, s) => n + [...s].length, 0);
+  const { count: sentenceCount, chars: sentenceChars } = sentenceStats(text);
 
   const removed: Record<`removed.${string}`, number> = {};
   let before = original.length;
@@ -181,12 +184,41 @@ export function signals(text: string, original: string, steps: readonly { stage:
     repeatedNgramShare: round(repeatedShare(text.replace(/\s+/gu, ''), 10)),
     symbolShare: nonSpace === 0 ? 0 : round(symbols / nonSpace),
     digitShare: nonSpace === 0 ? 0 : round(digits / nonSpace),
-    meanSentenceLength: sentences.length === 0 ? 0 : round(sentenceChars / sentences.length),
+    meanSentenceLength: sentenceCount === 0 ? 0 : round(sentenceChars / sentenceCount),
     removedShare: original.length === 0 ? 0 : round(Math.max(0, original.length - text.length) / original.length),
     spinScore: 0,
     languageScore: 0,
     ...removed,
   };
+}
+
+/**
+ * Sentences and their characters, spaces left out: a sentence ends at a run of 。！？!?…
+ * (and one closing quote after it). One pass, no string per sentence.
+ */
+function sentenceStats(text: string): { count: number; chars: number } {
+  let count = 0;
+  let chars = 0;
+  let current = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f || c === 0x2026) {
+      while (i + 1 < text.length && /[。！？!?…]/u.test(text[i + 1]!)) i++;
+      if (i + 1 < text.length && /[”’」』]/u.test(text[i + 1]!)) i++;
+      if (current > 0) {
+        count++;
+        chars += current;
+      }
+      current = 0;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      // The second half of a surrogate pair: the character was counted at its first half.
+    } else if (!(c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3000 || c === 0xa0)) current++;
+  }
+  if (current > 0) {
+    count++;
+    chars += current;
+  }
+  return { count, chars };
 }
 
 /**
