@@ -178,10 +178,6 @@ async function cmdExplain(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('explain takes exactly one file');
   const v = values as Record<string, string | boolean | undefined>;
-  const workers = v.workers === undefined ? availableParallelism() : Number(v.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-    throw new UsageError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(v.workers)}`);
-  }
   const config = pipelineConfig({ stages: v.stages as string | undefined, config: v.config as string | undefined });
   const color = v['no-color'] ? false : v.color ? true : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const { files, failures } = await expandInputs(positionals);
