@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { resolveStages, type PipelineConfig, type ResolvedStage } from './config.js';
 import { applyEdits } from './edits.js';
-import { charCount } from './text.js';
+import { charCount, round3 } from './text.js';
 import type { CleanResult, CorpusContext, Doc, Finding, InputDoc, Report, StageResult, StageTrace } from './types.js';
 
 /** The in-memory corpus context: one map of named structures for the whole run. */
@@ -111,7 +111,6 @@ export interface StagesDone {
   trace: StageTrace[];
 }
 
-/** Every stage's `apply`, in order: the per-document work, independent of other documents. */
 /**
  * Passes over the stage list at most. Stages judge lines by their neighbours, and a later
  * stage removes neighbours an earlier one judged by (boilerplate drops the line that kept
@@ -120,6 +119,7 @@ export interface StagesDone {
  */
 const MAX_PASSES = 3;
 
+/** Every stage's `apply`, in order, pass after pass: the per-document work, independent of other documents. */
 function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
   let doc: Doc = { ...input, original: input.text, data: {}, reasons: [], steps: [] };
   const trace: StageTrace[] = [];
@@ -238,7 +238,7 @@ function mergePasses(trace: StageTrace[]): Report['stages'] {
       e = { name: t.name, ms: 0, edits: 0, charsRemoved: 0, findings: [] };
       byName.set(t.name, e);
     }
-    e.ms = round(e.ms + t.ms);
+    e.ms = round3(e.ms + t.ms);
     e.edits += t.edits.length;
     e.charsRemoved += t.edits.reduce((n, [start, end, text]) => n + end - start - text.length, 0);
     for (const f of t.findings) {
@@ -249,9 +249,6 @@ function mergePasses(trace: StageTrace[]): Report['stages'] {
   return [...byName.values()];
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
 
 export interface CleanOptions extends PipelineOptions {
   /** Id used in the report; default "text". */

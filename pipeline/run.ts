@@ -15,6 +15,7 @@ import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
 import { packageVersion } from './paths.js';
+import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
 import { renderIndex, type DocView, type IndexRow } from './report-index.js';
 import type { CleanResult, InputDoc, Report } from './types.js';
@@ -348,7 +349,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     chars: { in: charsIn, out: charsOut },
     encodings,
     rejections,
-    stages: [...stageTotals.values()].map((s) => ({ ...s, ms: Math.round(s.ms * 1000) / 1000 })),
+    stages: [...stageTotals.values()].map((s) => ({ ...s, ms: round3(s.ms) })),
     histograms: Object.fromEntries(Object.entries(hist).map(([k, h]) => [k, h.bins.map((b) => ({ ...b, to: Number.isFinite(b.to) ? b.to : null }))])) as Record<string, Bin[]>,
   };
   if (opts.reports) {

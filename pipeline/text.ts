@@ -62,3 +62,8 @@ export function preview(text: string, max = 60): string {
   const flat = text.replace(/\n/g, '⏎');
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
+
+/** A figure for a report: three decimals (scores, shares, milliseconds). */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

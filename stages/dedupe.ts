@@ -15,7 +15,7 @@
 // each later copy is rejected as a duplicate of it.
 
 import { Changes } from '../pipeline/changes.js';
-import { dropRange, preview, splitLines, type Line } from '../pipeline/text.js';
+import { dropRange, preview, round3, splitLines, type Line } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 import { MemoryDedupIndex, type DedupIndex, type DedupIndexParams } from './dedupe/corpus-index.js';
 import { fold } from './dedupe/fold.js';
@@ -230,7 +230,7 @@ export function repeatedParagraphs(text: string, lines: readonly Line[], o: Dedu
     f.table.remove(p.line, f.slots.subarray(p.slotFrom, p.slotTo));
     dropped.set(p.line, {
       rule: cand.sources.length > 1 ? 'stitched-paragraph' : 'repeated-paragraph',
-      coverage: Math.round(c * 1000) / 1000,
+      coverage: round3(c),
       sources: sources.length > 0 ? sources : cand.sources,
     });
   }

@@ -17,7 +17,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readTable, TableError } from '../pipeline/tables.js';
-import { lineAt } from '../pipeline/text.js';
+import { lineAt, round3 } from '../pipeline/text.js';
 import { dataPath } from '../pipeline/paths.js';
 import type { Stage } from '../pipeline/types.js';
 import { languageModel, type LanguageModel } from './despin/lm.js';
@@ -214,8 +214,8 @@ export function assess(text: string, judged: readonly Judgement[], o: DespinOpti
   const perThousand = han === 0 ? 0 : (supported * 1000) / han;
   const share = supported + opposed === 0 ? 0 : supported / (supported + opposed);
   const detected = supported >= o.minSupported && perThousand >= o.supportedPer1000 && share >= o.minShare;
-  const score = round(Math.min(1, perThousand / (2 * o.supportedPer1000)) * share);
-  return { detected, score, signatures, supported, opposed, perThousand: round(perThousand) };
+  const score = round3(Math.min(1, perThousand / (2 * o.supportedPer1000)) * share);
+  return { detected, score, signatures, supported, opposed, perThousand: round3(perThousand) };
 }
 
 export const despin: Stage<DespinOptions> = {
@@ -256,7 +256,7 @@ export const despin: Stage<DespinOptions> = {
           action: 'replace',
           line: lineAt(text, start),
           reason: REASON,
-          data: { kind: entry.kind, gain: round(j.gain), table: entry.source },
+          data: { kind: entry.kind, gain: round3(j.gain), table: entry.source },
         });
       }
     }
@@ -264,6 +264,3 @@ export const despin: Stage<DespinOptions> = {
   },
 };
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}

@@ -10,7 +10,7 @@
 import { francAll } from 'franc';
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns } from '../pipeline/tables.js';
-import { dropRange, splitLines } from '../pipeline/text.js';
+import { dropRange, round3, splitLines } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface LanguageOptions {
@@ -98,13 +98,13 @@ export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sa
   // Mostly Han and no kana or hangul: franc's own script check would answer cmn; answer it
   // without running franc's many script expressions over the text (most lines take this path).
   if ((o.candidates.length === 0 || o.candidates.includes('cmn')) && cjk === han && han * 2 > letters) {
-    return { code: 'cmn', score: round(Math.min(1, han / letters)) };
+    return { code: 'cmn', score: round3(Math.min(1, han / letters)) };
   }
   const ranked = francAll(sample, { minLength: o.minChars, ...(o.candidates.length > 0 ? { only: o.candidates } : {}) });
   const code = ranked[0]?.[0] ?? 'und';
   if (code === 'und') return { code, score: 0 };
   const script = SCRIPT_OF[code] ?? LATIN;
-  return { code, score: round(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
+  return { code, score: round3(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
 }
 
 
@@ -128,7 +128,7 @@ export function mainLanguage(lines: readonly string[], verdicts: readonly Identi
   });
   let best: [string, number] = ['und', 0];
   for (const [code, w] of weight) if (w > best[1]) best = [code, w];
-  return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round(best[1] / total) };
+  return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round3(best[1] / total) };
 }
 
 let boilerplatePatterns: RegExp[] | undefined;
@@ -195,6 +195,3 @@ export const language: Stage<LanguageOptions> = {
   },
 };
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}

@@ -8,6 +8,7 @@
 // repetition limits; all of them are options of this stage, in one place.
 
 import type { Stage } from '../pipeline/types.js';
+import { round3 } from '../pipeline/text.js';
 
 export interface QualityOptions {
   /** Fewer Han-or-letter characters than this: too short to be an article (FineWeb-2 cmn: ~50 words ≈ 50–100 characters). */
@@ -171,21 +172,21 @@ export function signals(text: string, original: string, steps: readonly { stage:
   let before = original.length;
   for (const s of steps) {
     // Summed over the passes a stage ran in.
-    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round((removed[`removed.${s.stage}`] ?? 0) + (before - s.length) / original.length);
+    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round3((removed[`removed.${s.stage}`] ?? 0) + (before - s.length) / original.length);
     before = s.length;
   }
 
   return {
     chars: letters + digits,
     lines: lines.length,
-    hanShare: letters === 0 ? 0 : round(han / letters),
-    sentenceEndShare: lines.length === 0 ? 0 : round(ended / lines.length),
-    duplicateLineShare: text.length === 0 ? 0 : round(dupChars / text.length),
-    repeatedNgramShare: round(repeatedShare(text.replace(/\s+/gu, ''), 10)),
-    symbolShare: nonSpace === 0 ? 0 : round(symbols / nonSpace),
-    digitShare: nonSpace === 0 ? 0 : round(digits / nonSpace),
-    meanSentenceLength: sentenceCount === 0 ? 0 : round(sentenceChars / sentenceCount),
-    removedShare: original.length === 0 ? 0 : round(Math.max(0, original.length - text.length) / original.length),
+    hanShare: letters === 0 ? 0 : round3(han / letters),
+    sentenceEndShare: lines.length === 0 ? 0 : round3(ended / lines.length),
+    duplicateLineShare: text.length === 0 ? 0 : round3(dupChars / text.length),
+    repeatedNgramShare: round3(repeatedShare(text.replace(/\s+/gu, ''), 10)),
+    symbolShare: nonSpace === 0 ? 0 : round3(symbols / nonSpace),
+    digitShare: nonSpace === 0 ? 0 : round3(digits / nonSpace),
+    meanSentenceLength: sentenceCount === 0 ? 0 : round3(sentenceChars / sentenceCount),
+    removedShare: original.length === 0 ? 0 : round3(Math.max(0, original.length - text.length) / original.length),
     spinScore: 0,
     languageScore: 0,
     ...removed,
@@ -290,10 +291,7 @@ export const quality: Stage<QualityOptions> = {
       if (failed) reject.push({ rule: r.id, reason: r.say(value, t), data: { signal: r.signal, value, threshold: t } });
     }
     const signalsOut: Record<string, number> = { ...s };
-    return { data: { quality: { score: round(score), signals: signalsOut } }, ...(reject.length > 0 ? { reject } : {}) };
+    return { data: { quality: { score: round3(score), signals: signalsOut } }, ...(reject.length > 0 ? { reject } : {}) };
   },
 };
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}

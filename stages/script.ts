@@ -9,6 +9,7 @@ import * as OpenCC from 'opencc-js';
 import { traditionalToSimplified } from './opencc-tables.js';
 import { Changes } from '../pipeline/changes.js';
 import type { Stage } from '../pipeline/types.js';
+import { round3 } from '../pipeline/text.js';
 
 export type ScriptVariant = 'auto' | 't' | 'tw' | 'twp' | 'hk';
 
@@ -88,7 +89,7 @@ export const script: Stage<ScriptOptions> = {
   apply(doc, options) {
     const text = doc.text;
     const share = traditionalShare(text);
-    if (share === 0 || share <= options.minTraditionalShare) return { data: { script: { traditionalShare: round(share) } } };
+    if (share === 0 || share <= options.minTraditionalShare) return { data: { script: { traditionalShare: round3(share) } } };
     const variant = options.variant === 'auto' ? detectVariant(text) : options.variant;
     const converted = converter(variant)(text);
     const changes = new Changes();
@@ -130,7 +131,7 @@ export const script: Stage<ScriptOptions> = {
       }
       offset += la.length + 1;
     }
-    return changes.result({ data: { script: { traditionalShare: round(share), variant } } });
+    return changes.result({ data: { script: { traditionalShare: round3(share), variant } } });
   },
 };
 
@@ -138,6 +139,3 @@ function setFirst(changes: Changes, f: number, line: number, start: number, end:
   Object.assign(changes.findings[f]!, { line, range: [start, end], before, after });
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}

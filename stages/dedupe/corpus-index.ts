@@ -14,6 +14,7 @@
 
 import { fmix32 } from './hash.js';
 import { compact, similarity } from './minhash.js';
+import { round3 } from '../../pipeline/text.js';
 
 export interface Fingerprint {
   /** 64-bit hash of the folded text, as [high, low]. */
@@ -177,7 +178,7 @@ export class MemoryDedupIndex implements DedupIndex {
         }
       }
     }
-    return best >= 0 && bestSim >= threshold ? { id: this.ids[best]!, similarity: round(bestSim), exact: false } : null;
+    return best >= 0 && bestSim >= threshold ? { id: this.ids[best]!, similarity: round3(bestSim), exact: false } : null;
   }
 
   private addSignature(doc: number, sig: Uint32Array | null): void {
@@ -218,6 +219,3 @@ function bandKey(sig: Uint32Array, b: number, rows: number): [number, number] {
   return [fmix32(h1), fmix32(h2)];
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
