@@ -142,7 +142,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   }
 
   if (opts.out) await fs.mkdir(resolve(opts.out, 'rejected'), { recursive: true });
-  if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
+  if (opts.reports) await fs.mkdir(resolve(opts.reports, VIEWS), { recursive: true });
   const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
 
   // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
@@ -233,20 +233,25 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const runStages = (input: InputDoc): Promise<StagesDone> =>
     pool ? (pool.run(input) as Promise<StagesDone>) : new Promise((res) => res(pipeline.runStages(input)));
 
+  /** A document that could not be read or cleaned: named in the summary, counted in the progress. */
+  const failDocument = (f: InputFailure): void => {
+    fail(f);
+    progress.failed++;
+    opts.onDocument?.(progress);
+  };
+
   /** The rest of a document's work, once every document before it is done. */
   const complete = async (source: string, stages: StagesDone): Promise<void> => {
     let result: CleanResult;
     try {
       result = pipeline.finish(stages);
     } catch (err) {
-      fail({ source, reason: (err as Error).message });
-      progress.failed++;
-      opts.onDocument?.(progress);
+      failDocument({ source, reason: (err as Error).message });
       return;
     }
     const { report } = result;
     account(report, false);
-    const line = JSON.stringify({ id: result.id, text: result.text, meta: report.meta, quality: report.quality });
+    const line = corpusLine(result.id, result.text, report);
     if (result.decision === 'keep') {
       if (corpus) await corpus.write(line);
       if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
@@ -277,11 +282,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       }
       if (isFailure(raw)) {
         queue.push(
-          Promise.resolve(async () => {
-            fail(raw);
-            progress.failed++;
-            opts.onDocument?.(progress);
-          }),
+          Promise.resolve(async () => failDocument(raw)),
         );
       } else {
         const { id, changed } = ids.allocate(raw.rawId);
@@ -292,7 +293,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
               pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
               account(done.report, true);
               if (done.report.decision === 'keep' && corpus) {
-                await corpus.write(JSON.stringify({ id, text: done.text, meta: done.report.meta, quality: done.report.quality }));
+                await corpus.write(corpusLine(id, done.text, done.report));
               }
               resumed++;
               progress.documents++;
@@ -313,11 +314,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
           queue.push(
             runStages(input).then(
               (stages) => () => complete(raw.source, stages),
-              (err: Error) => async () => {
-                fail({ source: raw.source, reason: err.message });
-                progress.failed++;
-                opts.onDocument?.(progress);
-              },
+              (err: Error) => async () => failDocument({ source: raw.source, reason: err.message }),
             ),
           );
         }
@@ -358,6 +355,11 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
   }
   return summary;
+}
+
+/** A document's line of corpus.jsonl (and of stdout in stdin mode). */
+function corpusLine(id: string, text: string, report: Report): string {
+  return JSON.stringify({ id, text, meta: report.meta, quality: report.quality });
 }
 
 /** Where each document's view (original, cleaned text, marks) waits for the report page. */
@@ -415,7 +417,6 @@ async function writeDocument(opts: RunOptions, result: CleanResult): Promise<voi
       findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
       marks: composeMarks(result.doc.original, result.trace),
     };
-    await fs.mkdir(resolve(opts.reports, VIEWS), { recursive: true });
     await writeFileAtomic(inside(resolve(opts.reports, VIEWS), `${id}.json`), JSON.stringify(view));
     // The report last: its presence is what tells --resume the document is done.
     await writeFileAtomic(inside(opts.reports, `${id}.json`), `${JSON.stringify(result.report, null, 2)}\n`);
