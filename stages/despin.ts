@@ -17,7 +17,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readTable, TableError } from '../pipeline/tables.js';
-import { lineAt, round3 } from '../pipeline/text.js';
+import { round3 } from '../pipeline/text.js';
 import { dataPath } from '../pipeline/paths.js';
 import type { Stage } from '../pipeline/types.js';
 import { languageModel, type LanguageModel } from './despin/lm.js';
@@ -137,11 +137,10 @@ export interface Judgement {
  */
 export function judge(text: string, candidates: Candidate[], o: DespinOptions, lm: LanguageModel): Judgement[] {
   const results: Judgement[] = candidates.map((candidate) => ({ candidate, gain: 0, applied: false }));
-  const accepted = new Set<number>();
   for (let pass = 0; pass < 2; pass++) {
     let changed = false;
     results.forEach((r, i) => {
-      if (accepted.has(i)) return;
+      if (r.applied) return;
       const { start, end, entry } = r.candidate;
       const [sa, sb] = sentenceAround(text, start, end);
       const from = Math.max(sa, start - o.context);
@@ -161,7 +160,7 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
         const piece = text.slice(at, c.start);
         before += piece;
         after += piece;
-        const current = accepted.has(j) ? c.entry.original : c.entry.spun;
+        const current = results[j]!.applied ? c.entry.original : c.entry.spun;
         before += current;
         after += j === i ? c.entry.original : current;
         at = c.end;
@@ -171,7 +170,6 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
       r.gain = lm.logProb(after) - lm.logProb(before);
       const need = entry.kind === 'sig' ? o.signatureMargin : o.margin;
       if (r.gain > need) {
-        accepted.add(i);
         r.applied = true;
         changed = true;
       }
@@ -200,8 +198,7 @@ export interface SpinAssessment {
  * has many, and the model prefers most of them repaired. So: enough supported
  * candidates, densely enough, and most of the judged ones supported.
  */
-export function assess(text: string, judged: readonly Judgement[], o: DespinOptions): SpinAssessment {
-  const han = text.match(HAN)?.length ?? 0;
+export function assess(han: number, judged: readonly Judgement[], o: DespinOptions): SpinAssessment {
   let signatures = 0;
   let supported = 0;
   let opposed = 0;
@@ -244,17 +241,22 @@ export const despin: Stage<DespinOptions> = {
       return changes.result({ data: { spin: { detected: false, score: 0, repairs: 0, signatures, supported: 0, opposed: 0, perThousand: 0 } } });
     }
     const judged = judge(text, candidates, o, languageModel());
-    const spin = assess(text, judged, o);
+    const spin = assess(han, judged, o);
     let repairs = 0;
     if (spin.detected) {
+      // Repairs come in text order: count line breaks as they pass, not from the start each time.
+      let line = 1;
+      let at = 0;
       for (const j of judged) {
         if (!j.applied) continue;
         const { start, end, entry } = j.candidate;
+        for (let nl = text.indexOf('\n', at); nl !== -1 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
+        at = start;
         repairs++;
         changes.change(text, start, end, entry.original, {
           rule: 'spin-repair',
           action: 'replace',
-          line: lineAt(text, start),
+          line,
           reason: REASON,
           data: { kind: entry.kind, gain: round3(j.gain), table: entry.source },
         });
