@@ -142,21 +142,21 @@ export class MemoryDedupIndex implements DedupIndex {
     const earlier = this.exact.get(fp.exact[0], fp.exact[1]);
     if (earlier !== 0) return { id: this.ids[earlier - 1]!, similarity: 1, exact: true };
 
-    const near = this.params.near && fp.signature ? this.nearest(fp.signature) : null;
+    // The 16-bit signature, compared against the kept ones and then kept itself.
+    const small = this.params.near && fp.signature ? compact(fp.signature) : null;
+    const near = small ? this.nearest(fp.signature!, small) : null;
     if (near) return near;
 
     const doc = this.ids.length;
     this.ids.push(id);
     this.exact.set(fp.exact[0], fp.exact[1], doc + 1);
-    if (this.params.near && fp.signature) this.addSignature(doc, fp.signature);
-    else this.addSignature(doc, null);
+    if (small) this.addSignature(doc, fp.signature!, small);
     return null;
   }
 
   /** The most similar kept document sharing a band with `sig`, if similar enough. */
-  private nearest(sig: Uint32Array): DuplicateMatch | null {
+  private nearest(sig: Uint32Array, small: Uint16Array): DuplicateMatch | null {
     const { bands, rows, permutations: P, threshold } = this.params;
-    const small = compact(sig);
     if (this.stamps.length < this.ids.length) {
       const next = new Int32Array(Math.max(1024, this.ids.length * 2));
       next.set(this.stamps);
@@ -181,15 +181,18 @@ export class MemoryDedupIndex implements DedupIndex {
     return best >= 0 && bestSim >= threshold ? { id: this.ids[best]!, similarity: round3(bestSim), exact: false } : null;
   }
 
-  private addSignature(doc: number, sig: Uint32Array | null): void {
+  /**
+   * Keeps a document's signature and band keys. Documents without one (exact mode) take no
+   * space here: no band points at their slot, so it is never read.
+   */
+  private addSignature(doc: number, sig: Uint32Array, small: Uint16Array): void {
     const { bands, rows, permutations: P } = this.params;
     if (this.signatures.length < (doc + 1) * P) {
-      const next = new Uint16Array(Math.max(1024 * P, this.signatures.length * 2));
+      const next = new Uint16Array(Math.max(1024 * P, this.signatures.length * 2, (doc + 1) * P));
       next.set(this.signatures);
       this.signatures = next;
     }
-    if (!sig) return; // no characters: its slot stays zero and no band points at it
-    this.signatures.set(compact(sig), doc * P);
+    this.signatures.set(small, doc * P);
     for (let b = 0; b < bands; b++) {
       const [hi, lo] = bandKey(sig, b, rows);
       const head = this.bands.get(hi, lo);

@@ -74,16 +74,3 @@ export function similarity(a: ArrayLike<number>, aOffset: number, b: ArrayLike<n
   for (let i = 0; i < length; i++) if (a[aOffset + i] === b[bOffset + i]) same++;
   return same / length;
 }
-
-/**
- * The LSH threshold: pairs more similar than about this share a band with
- * good probability. With b bands of r rows a pair of similarity s becomes a
- * candidate with probability 1 - (1 - s^r)^b.
- */
-export function lshThreshold(bands: number, rows: number): number {
-  return Math.pow(1 / bands, 1 / rows);
-}
-
-export function candidateProbability(s: number, bands: number, rows: number): number {
-  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
-}
