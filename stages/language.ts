@@ -90,10 +90,21 @@ function countLetters(text: string): LetterCounts {
 }
 const LETTER_ONE = /\p{L}/u;
 
+type IdentifyOptions = Pick<LanguageOptions, 'minChars' | 'sampleChars' | 'candidates'>;
+
+/** The first `sampleChars` of a text: franc's answer settles long before, and counts stay cheap. */
+function sampleOf(text: string, o: IdentifyOptions): string {
+  return text.length > o.sampleChars ? text.slice(0, o.sampleChars) : text;
+}
+
 /** The language of a text, `und` when it is too short to tell. */
-export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sampleChars' | 'candidates'>): Identification {
-  const sample = text.length > o.sampleChars ? text.slice(0, o.sampleChars) : text;
-  const { letters, han, cjk } = countLetters(sample);
+export function identify(text: string, o: IdentifyOptions): Identification {
+  const sample = sampleOf(text, o);
+  return identifySample(sample, countLetters(sample), o);
+}
+
+function identifySample(sample: string, counts: LetterCounts, o: IdentifyOptions): Identification {
+  const { letters, han, cjk } = counts;
   if (letters < o.minChars) return { code: 'und', score: 0 };
   // Mostly Han and no kana or hangul: franc's own script check would answer cmn; answer it
   // without running franc's many script expressions over the text (most lines take this path).
@@ -107,25 +118,18 @@ export function identify(text: string, o: Pick<LanguageOptions, 'minChars' | 'sa
   return { code, score: round3(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
 }
 
-
 /**
  * The main language: paragraphs vote with their letters (CJK characters
  * counted twice), so a Chinese article with an English footnote stays Chinese
  * although franc, counting characters, would read the whole as English.
  */
-export function mainLanguage(lines: readonly string[], verdicts: readonly Identification[]): Identification {
+function mainLanguage(paragraphs: readonly { verdict: Identification; weight: number }[]): Identification {
   const weight = new Map<string, number>();
   let total = 0;
-  verdicts.forEach((v, i) => {
-    // Counted on a sample of long lines, scaled to the line: a 5-million-character line stays cheap.
-    const full = lines[i]!;
-    const line = full.length > 4000 ? full.slice(0, 4000) : full;
-    const scale = full.length / Math.max(1, line.length);
-    const counts = countLetters(line);
-    const w = (counts.letters + counts.cjk) * scale;
+  for (const { verdict: v, weight: w } of paragraphs) {
     total += w;
     if (v.code !== 'und') weight.set(v.code, (weight.get(v.code) ?? 0) + w);
-  });
+  }
   let best: [string, number] = ['und', 0];
   for (const [code, w] of weight) if (w > best[1]) best = [code, w];
   return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round3(best[1] / total) };
@@ -156,9 +160,17 @@ export const language: Stage<LanguageOptions> = {
   apply(doc, o) {
     const changes = new Changes();
     const lines = splitLines(doc.text);
-    const verdicts = lines.map((l) => identify(l.text, o));
+    // Each line's letters counted once, on its sample, for its verdict and for its vote; the
+    // vote is scaled to the whole line, so a 5-million-character line stays cheap.
+    const paragraphs = lines.map((l) => {
+      const sample = sampleOf(l.text, o);
+      const counts = countLetters(sample);
+      const scale = l.text.length / Math.max(1, sample.length);
+      return { verdict: identifySample(sample, counts, o), weight: (counts.letters + counts.cjk) * scale };
+    });
+    const verdicts = paragraphs.map((p) => p.verdict);
     // Paragraphs vote; a text of short lines only is identified whole.
-    let main = mainLanguage(lines.map((l) => l.text), verdicts);
+    let main = mainLanguage(paragraphs);
     if (main.code === 'und') main = identify(doc.text, o);
     // Cleaning may have left too little to tell (an English page loses its lines to the
     // Chinese boilerplate rules): then the page as read says what language it was.
