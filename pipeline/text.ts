@@ -67,3 +67,42 @@ export function preview(text: string, max = 60): string {
 export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/**
+ * Is this code point a Han character (Unicode Script=Han)? Code-point ranges, not
+ * /\p{Script=Han}/u: stages count Han characters over every document, and a regex
+ * match builds an array of them first.
+ */
+export function isHan(c: number): boolean {
+  if (c < 0x2e80) return false;
+  if (c <= 0x9fff) {
+    return (
+      c >= 0x4e00 ||
+      (c >= 0x3400 && c <= 0x4dbf) ||
+      c <= 0x2fdf || // CJK and Kangxi radicals
+      c === 0x3005 || // 々
+      c === 0x3007 || // 〇
+      (c >= 0x3021 && c <= 0x3029) || // Hangzhou numerals
+      (c >= 0x3038 && c <= 0x303b)
+    );
+  }
+  return (c >= 0xf900 && c <= 0xfaff) || (c >= 0x16fe2 && c <= 0x16ff6 && (c <= 0x16fe3 || c >= 0x16ff0)) || (c >= 0x20000 && c <= 0x3347f);
+}
+
+/** Han characters in `text` (an astral one counts once). */
+export function countHan(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x2e80) continue;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (isHan(c)) n++;
+  }
+  return n;
+}

@@ -17,7 +17,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readTable, TableError } from '../pipeline/tables.js';
-import { round3 } from '../pipeline/text.js';
+import { countHan, round3 } from '../pipeline/text.js';
 import { dataPath } from '../pipeline/paths.js';
 import type { Stage } from '../pipeline/types.js';
 import { languageModel, type LanguageModel } from './despin/lm.js';
@@ -57,6 +57,8 @@ const REASON = 'Spun text repaired: the table maps this form to its original, an
 interface Table {
   /** Entries by first character, longest first. */
   byFirst: Map<string, SpinEntry[]>;
+  /** 1 for a UTF-16 unit some entry starts with: most characters start none, and are passed over without a lookup. */
+  firsts: Uint8Array;
   size: number;
 }
 
@@ -82,7 +84,9 @@ function loadTable(paths: readonly string[]): Table {
     byFirst.set(e.spun[0]!, list);
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.spun.length - a.spun.length);
-  const table = { byFirst, size: seen.size };
+  const firsts = new Uint8Array(0x10000);
+  for (const e of seen.values()) firsts[e.spun.charCodeAt(0)] = 1;
+  const table = { byFirst, firsts, size: seen.size };
   tables.set(key, table);
   return table;
 }
@@ -101,6 +105,10 @@ export interface Candidate {
 export function findCandidates(text: string, table: Table): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < text.length; ) {
+    if (table.firsts[text.charCodeAt(i)] === 0) {
+      i++;
+      continue;
+    }
     const list = table.byFirst.get(text[i]!);
     const e = list?.find((x) => text.startsWith(x.spun, i));
     if (e) {
@@ -111,15 +119,15 @@ export function findCandidates(text: string, table: Table): Candidate[] {
   return out;
 }
 
-const SENTENCE_END = /[。！？!?；;\n]/u;
-const HAN = /\p{Script=Han}/gu;
+/** Characters that end a sentence, for the window a candidate is judged in. */
+const SENTENCE_END = new Set([...'。！？!?；;\n'].map((c) => c.charCodeAt(0)));
 
 /** The sentence around [start, end): offsets of its first and past-last characters. */
 function sentenceAround(text: string, start: number, end: number): [number, number] {
   let a = start;
-  while (a > 0 && !SENTENCE_END.test(text[a - 1]!)) a--;
+  while (a > 0 && !SENTENCE_END.has(text.charCodeAt(a - 1))) a--;
   let b = end;
-  while (b < text.length && !SENTENCE_END.test(text[b]!)) b++;
+  while (b < text.length && !SENTENCE_END.has(text.charCodeAt(b))) b++;
   return [a, b];
 }
 
@@ -235,7 +243,7 @@ export const despin: Stage<DespinOptions> = {
     const candidates = findCandidates(text, spinTable(o.tables));
     // Even if the model supported every candidate, could the document count as spun? If not,
     // the model (0.6 s to load, then a few µs a candidate) is not consulted at all.
-    const han = text.match(HAN)?.length ?? 0;
+    const han = countHan(text);
     if (candidates.length < o.minSupported || (candidates.length * 1000) / Math.max(1, han) < o.supportedPer1000) {
       const signatures = candidates.filter((c) => c.entry.kind === 'sig').length;
       return changes.result({ data: { spin: { detected: false, score: 0, repairs: 0, signatures, supported: 0, opposed: 0, perThousand: 0 } } });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../pipeline/pipeline.js';
 import { TableError } from '../pipeline/tables.js';
 import { despin, findCandidates, spinTable } from '../stages/despin.js';
-import { languageModel } from '../stages/despin/lm.js';
+import { languageModel, WordModel } from '../stages/despin/lm.js';
 import { editDistance } from './eval/spin.mjs';
 import { FIXTURES } from './helpers/fixtures.js';
 import { tempDir } from './helpers/cli.js';
@@ -22,6 +22,56 @@ describe('the language model', () => {
   });
   it('segments as jieba does', () => {
     expect(lm.segment('加快建设五个中心')).toEqual(['加快', '建设', '五个', '中心']);
+  });
+});
+
+/** The model as first written: a Map of words, substrings cut at every position. The typed-array table must agree with it. */
+function referenceModel(dict: string): (text: string) => { logProb: number; words: string[] } {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const line of dict.split('\n')) {
+    const [word, n] = line.replace(/\r$/, '').split(' ');
+    if (!word || !(Number(n) > 0)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + Number(n));
+    total += Number(n);
+  }
+  const logP = new Map([...counts].map(([w, n]) => [w, Math.log(n) - Math.log(total)]));
+  const unknown = -Math.log(total);
+  return (text) => {
+    const score = new Array<number>(text.length + 1).fill(0);
+    const next = new Array<number>(text.length + 1).fill(0);
+    for (let i = text.length - 1; i >= 0; i--) {
+      score[i] = (logP.get(text[i]!) ?? unknown) + score[i + 1]!;
+      next[i] = i + 1;
+      for (let j = i + 2; j <= Math.min(text.length, i + 16); j++) {
+        const p = logP.get(text.slice(i, j));
+        if (p !== undefined && p + score[j]! > score[i]!) {
+          score[i] = p + score[j]!;
+          next[i] = j;
+        }
+      }
+    }
+    const words: string[] = [];
+    for (let i = 0; i < text.length; i = next[i]!) words.push(text.slice(i, next[i]!));
+    return { logProb: score[0]!, words };
+  };
+}
+
+describe('the language model table', () => {
+  // Duplicated words add up; a line without a count, or with 0, is no word; CRLF line ends;
+  // an astral character (𠀀) is two UTF-16 units in the text and in the table alike.
+  const dict = ['中国 50 ns', '中国人 8 n', '国人 3', '人 40 n', '中 30', '国 20', '中国 5 ns', '无数 x', '零 0', '𠀀字 4\r', '字 9', 'ab 2 eng', ''].join('\n');
+  const model = WordModel.fromBytes(new TextEncoder().encode(dict));
+  const reference = referenceModel(dict);
+  it.each(['中国人', '中国国人人', '𠀀字中国', '无数零', 'ab中国abc', '人', '字𠀀'])('scores %s as the Map-based model does', (text) => {
+    const r = reference(text);
+    expect(model.logProb(text)).toBe(r.logProb);
+    expect(model.segment(text)).toEqual(r.words);
+  });
+  it('gives a word its probability and an unknown word that of one sighting per character', () => {
+    expect(model.wordLogProb('中国')).toBeCloseTo(Math.log(55 / 171), 12);
+    expect(model.wordLogProb('中国人民')).toBeCloseTo(4 * -Math.log(171), 12);
+    expect(model.wordLogProb('无数')).toBeCloseTo(2 * -Math.log(171), 12);
   });
 });
 

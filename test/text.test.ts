@@ -1,0 +1,29 @@
+// Text helpers the stages share: the Han test by code-point ranges must agree with
+// Unicode's Script=Han, which stages used to match with a regex.
+import { describe, expect, it } from 'vitest';
+import { countHan, isHan } from '../pipeline/text.js';
+
+describe('isHan', () => {
+  it('agrees with /\\p{Script=Han}/u on every assigned code point', () => {
+    const han = /\p{Script=Han}/u;
+    const unassigned = /\p{Cn}/u;
+    const disagree: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const s = String.fromCodePoint(c);
+      if (unassigned.test(s)) continue;
+      if (isHan(c) !== han.test(s)) disagree.push(c.toString(16));
+    }
+    expect(disagree).toEqual([]);
+  });
+});
+
+describe('countHan', () => {
+  it('counts Han characters, an astral one once, and nothing else', () => {
+    expect(countHan('')).toBe(0);
+    expect(countHan('中文abc，。〇々')).toBe(4);
+    expect(countHan('𠀀字\ud840')).toBe(2); // a lone high surrogate is no character
+    const text = '据新华社北京电 3月5日，第十四届全国人大𠮷会议开幕。';
+    expect(countHan(text)).toBe(text.match(/\p{Script=Han}/gu)!.length);
+  });
+});
