@@ -45,7 +45,6 @@ Options:
   --out DIR           cleaned text: DIR/<id>.txt, DIR/rejected/<id>.txt, DIR/corpus.jsonl
                       (default: output)
   --reports DIR       DIR/<id>.json, DIR/summary.json, DIR/index.html (default: reports)
-  --concurrency N     files read and written at once (default: 8)
   --workers N         worker threads for the stages (default: the cores, here ${availableParallelism()})
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
   --config FILE       JSON: {"stages": [...], "options": {"<stage>": {...}}}
@@ -98,7 +97,6 @@ async function cmdRun(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string' },
     reports: { type: 'string' },
-    concurrency: { type: 'string' },
     workers: { type: 'string' },
     stages: { type: 'string' },
     config: { type: 'string' },
@@ -115,10 +113,6 @@ async function cmdRun(args: string[]): Promise<number> {
   const inputs = positionals.length > 0 ? positionals : ['seeds'];
   const stdinMode = inputs.includes('-');
   if (stdinMode && inputs.length > 1) throw new UsageError("'-' (stdin) must be the only input");
-  const concurrency = v.concurrency === undefined ? 8 : Number(v.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 1024, got ${JSON.stringify(v.concurrency)}`);
-  }
   const workers = v.workers === undefined ? availableParallelism() : Number(v.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
     throw new UsageError(`--workers must be a whole number from 1 to 256, got ${JSON.stringify(v.workers)}`);
@@ -137,7 +131,6 @@ async function cmdRun(args: string[]): Promise<number> {
     inputs,
     ...(out !== undefined ? { out } : {}),
     ...(reports !== undefined ? { reports } : {}),
-    concurrency,
     workers,
     config,
     resume,

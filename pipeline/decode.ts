@@ -27,16 +27,20 @@ export interface Decoded {
   invalid: number;
 }
 
-let commonHan: Set<number> | undefined;
-function common(): Set<number> {
+/** Common Han characters as a bitmap over the code points up to U+3FFFF (every Han block). */
+let commonHan: Uint8Array | undefined;
+function common(): Uint8Array {
   if (!commonHan) {
     const raw = readFileSync(dataPath('pipeline', 'data', 'common-han.txt'), 'utf8');
-    const set = new Set<number>();
+    const bits = new Uint8Array(0x40000 >> 3);
     for (const line of raw.split('\n')) {
       if (line.startsWith('#')) continue;
-      for (const ch of line) set.add(ch.codePointAt(0)!);
+      for (const ch of line) {
+        const c = ch.codePointAt(0)!;
+        if (c < 0x40000) bits[c >> 3]! |= 1 << (c & 7);
+      }
     }
-    commonHan = set;
+    commonHan = bits;
   }
   return commonHan;
 }
@@ -55,20 +59,28 @@ interface Tally {
   common: number;
 }
 
-function tally(text: string): Tally {
-  const set = common();
+/** Counts by code point; common Han characters only when asked (only legacy decodings are judged by them). */
+function tally(text: string, withCommon: boolean): Tally {
+  const bits = withCommon ? common() : undefined;
   let chars = 0;
   let bad = 0;
   let han = 0;
   let commonCount = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
     chars++;
     if (c === 0xfffd || c < 0x20 || c === 0x7f || (c >= 0xe000 && c <= 0xf8ff)) bad++;
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x3134f)) {
       han++;
-      if (set.has(c)) commonCount++;
+      if (bits && (bits[c >> 3]! & (1 << (c & 7))) !== 0) commonCount++;
     }
   }
   return { chars, bad, han, common: commonCount };
@@ -129,7 +141,7 @@ export function decode(bytes: Uint8Array): Decoded {
   let best = candidates[0]!;
   let bestScore = -Infinity;
   for (const c of candidates) {
-    const s = plausibility(tally(c.text));
+    const s = plausibility(tally(c.text, true));
     if (s > bestScore) {
       best = c;
       bestScore = s;
@@ -140,7 +152,8 @@ export function decode(bytes: Uint8Array): Decoded {
 
 /** Refuses a decoding that is not text: too many replaced or control characters, or Han garbage. */
 function checked(d: Decoded): Decoded {
-  const t = tally(d.text);
+  const legacy = d.encoding !== 'utf-8' && d.encoding !== 'utf-8-bom';
+  const t = tally(d.text, legacy);
   if (t.chars === 0) return d;
   const badShare = t.bad / t.chars;
   if (badShare > MAX_BAD_SHARE) {
@@ -148,7 +161,7 @@ function checked(d: Decoded): Decoded {
       `not text: ${(badShare * 100).toFixed(0)}% of the characters are invalid bytes or control codes in the best decoding (${d.encoding})`,
     );
   }
-  if (d.encoding !== 'utf-8' && d.encoding !== 'utf-8-bom' && t.han >= 20 && t.common / t.han < MIN_COMMON_SHARE) {
+  if (legacy && t.han >= 20 && t.common / t.han < MIN_COMMON_SHARE) {
     throw new NotTextError(
       `not text: decoded as ${d.encoding}, only ${((t.common / t.han) * 100).toFixed(0)}% of its Han characters are common ones (undecodable bytes)`,
     );

@@ -32,10 +32,6 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   }
 }
 
-export async function removeIfPresent(path: string): Promise<void> {
-  await fs.rm(path, { force: true });
-}
-
 /**
  * A file written line by line under a temporary name and renamed on `commit`,
  * so corpus.jsonl is either the previous complete file or the new complete one.

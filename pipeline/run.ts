@@ -3,14 +3,13 @@
 // the summary and the index page. An input that cannot be read is a failure
 // in the summary; it never stops the others.
 
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import pLimit from 'p-limit';
 import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
-import { AtomicLineWriter, inside, removeIfPresent, writeFileAtomic } from './output.js';
+import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
@@ -27,8 +26,6 @@ export interface RunOptions {
   out?: string;
   /** Folder for per-document reports, summary.json and index.html. */
   reports?: string;
-  /** Files read and written at once. */
-  concurrency: number;
   /** Worker threads for the stages; 1 (the default) runs them on the main thread. */
   workers?: number;
   config: PipelineConfig;
@@ -119,8 +116,12 @@ function histograms() {
   };
 }
 
-/** Documents whose texts the report page embeds, up to this many characters in all (the rest: table only). */
-const VIEW_BUDGET = 20_000_000;
+/**
+ * Documents whose texts the report page embeds, up to this many characters in all (the
+ * rest: table only). The views wait in memory until the page is written, so this also
+ * bounds the memory they take; a page much larger is slow to open anyway.
+ */
+const VIEW_BUDGET = 4_000_000;
 
 export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const started = Date.now();
@@ -141,13 +142,16 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     files = expanded.files.filter((f) => !own.some((d) => resolve(f.path).startsWith(d)));
   }
 
+  // Folders that held files before this run may hold a document's text in the other place
+  // (kept, rejected) or a report of an earlier run: only then is anything removed first.
+  const stale = (await holdsFiles(opts.out)) || (await holdsFiles(opts.reports));
   if (opts.out) await fs.mkdir(resolve(opts.out, 'rejected'), { recursive: true });
-  if (opts.reports) await fs.mkdir(resolve(opts.reports, VIEWS), { recursive: true });
+  if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
   const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
 
   // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
   if (pipeline.needsScan && !stdinMode) {
-    for await (const item of documents(files, opts.concurrency)) {
+    for await (const item of documents(files)) {
       if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
     }
   }
@@ -157,9 +161,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     stageTotals.set(name, { name, ms: 0, findings: 0, edits: 0, documents: 0, charsRemoved: 0 });
   }
   const ids = new IdAllocator();
-  const writes = pLimit(opts.concurrency);
-  const pendingWrites = new Set<Promise<void>>();
   const rows: IndexRow[] = [];
+  let viewBudget = VIEW_BUDGET;
   const encodings: Record<string, number> = {};
   const rejections: Record<string, number> = {};
   const progress: Progress = { documents: 0, failed: 0, files: 0, totalFiles: files.length, charsIn: 0 };
@@ -216,7 +219,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 
   const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure }> = stdinMode
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
-    : documents(files, opts.concurrency);
+    : documents(files);
 
   // The stages run in a pool of worker threads when there is more than one; what follows a
   // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
@@ -256,11 +259,17 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       if (corpus) await corpus.write(line);
       if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
     }
-    const job = writes(() => writeDocument(opts, result)).catch((err: Error) => fail({ source, reason: `cannot write outputs: ${err.message}` }));
-    pendingWrites.add(job);
-    void job.finally(() => pendingWrites.delete(job));
-    // Bound the writes in flight, so memory does not grow with the corpus.
-    if (pendingWrites.size >= opts.concurrency * 4) await Promise.race(pendingWrites);
+    // The page's view of the document, while the budget lasts.
+    const row = rows[rows.length - 1]!;
+    if (opts.reports && report.chars.in + report.chars.out <= viewBudget) {
+      row.view = documentView(result);
+      viewBudget -= row.view.original.length + row.view.cleaned.length;
+    }
+    try {
+      writeDocument(opts, result, stale);
+    } catch (err) {
+      fail({ source, reason: `cannot write outputs: ${(err as Error).message}` });
+    }
     progress.documents++;
     progress.charsIn += report.chars.in;
     opts.onDocument?.(progress);
@@ -322,7 +331,6 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       await drain(ahead);
     }
     await drain(0);
-    await Promise.all(pendingWrites);
     await corpus?.commit();
   } catch (err) {
     await corpus?.abort();
@@ -351,7 +359,6 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
   if (opts.reports) {
     await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    await attachViews(opts.reports, rows);
     await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
   }
   return summary;
@@ -362,21 +369,24 @@ function corpusLine(id: string, text: string, report: Report): string {
   return JSON.stringify({ id, text, meta: report.meta, quality: report.quality });
 }
 
-/** Where each document's view (original, cleaned text, marks) waits for the report page. */
-const VIEWS = '.views';
-
-/** Loads the views of the first documents, up to the page's budget of characters. */
-async function attachViews(reports: string, rows: IndexRow[]): Promise<void> {
-  let budget = VIEW_BUDGET;
-  for (const row of rows) {
-    if (row.charsIn + row.charsOut > budget) continue;
-    try {
-      row.view = JSON.parse(await fs.readFile(inside(resolve(reports, VIEWS), `${row.id}.json`), 'utf8')) as DocView;
-      budget -= row.view.original.length + row.view.cleaned.length;
-    } catch {
-      // No view (a report from an older version): the page lists the document without one.
-    }
+/** Does this folder exist and hold anything? */
+async function holdsFiles(dir: string | undefined): Promise<boolean> {
+  if (!dir) return false;
+  try {
+    return (await fs.readdir(dir)).length > 0;
+  } catch {
+    return false;
   }
+}
+
+/** What the report page shows of a document: the texts, the findings, where each change is. */
+function documentView(result: CleanResult): DocView {
+  return {
+    original: result.doc.original,
+    cleaned: result.text,
+    findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
+    marks: composeMarks(result.doc.original, result.trace),
+  };
 }
 
 /**
@@ -400,27 +410,26 @@ async function finished(opts: RunOptions, id: string, source: string): Promise<{
   }
 }
 
-async function writeDocument(opts: RunOptions, result: CleanResult): Promise<void> {
+/**
+ * Writes a document's text and then its report, synchronously: thousands of small files,
+ * and fs.promises' writeFile (open, write, close through libuv's pool, plus a rename)
+ * cost five times the CPU. The report is written last: a report that is there and
+ * parses is what tells --resume the document is done; a run that stops halfway through
+ * one leaves a report that does not parse, or none, and the document is cleaned again.
+ * In folders an earlier run wrote to (`stale`), that run's report goes first, and the
+ * text it may have left in the other place (kept, rejected).
+ */
+function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): void {
   const { id, decision } = result;
+  const reportPath = opts.reports ? inside(opts.reports, `${id}.json`) : undefined;
+  if (stale && reportPath) rmSync(reportPath, { force: true });
   if (opts.out) {
     const keptPath = inside(opts.out, `${id}.txt`);
     const rejectedPath = inside(resolve(opts.out, 'rejected'), `${id}.txt`);
-    const text = result.text === '' ? '' : `${result.text}\n`;
-    // A document's text lives in exactly one place: drop what an earlier run left in the other.
-    await writeFileAtomic(decision === 'keep' ? keptPath : rejectedPath, text);
-    await removeIfPresent(decision === 'keep' ? rejectedPath : keptPath);
+    writeFileSync(decision === 'keep' ? keptPath : rejectedPath, result.text === '' ? '' : `${result.text}\n`);
+    if (stale) rmSync(decision === 'keep' ? rejectedPath : keptPath, { force: true });
   }
-  if (opts.reports) {
-    const view: DocView = {
-      original: result.doc.original,
-      cleaned: result.text,
-      findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
-      marks: composeMarks(result.doc.original, result.trace),
-    };
-    await writeFileAtomic(inside(resolve(opts.reports, VIEWS), `${id}.json`), JSON.stringify(view));
-    // The report last: its presence is what tells --resume the document is done.
-    await writeFileAtomic(inside(opts.reports, `${id}.json`), `${JSON.stringify(result.report, null, 2)}\n`);
-  }
+  if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report, null, 2)}\n`);
 }
 
 function writeLine(stream: Writable, line: string): Promise<void> {
@@ -435,24 +444,11 @@ async function* tagged<T>(items: AsyncIterable<T>): AsyncGenerator<{ file: numbe
   for await (const doc of items) yield { file: 0, doc };
 }
 
-/**
- * Every document of every file, in input order. Text files are read ahead,
- * `concurrency` at a time, while earlier documents are being cleaned.
- */
-async function* documents(files: SourceFile[], concurrency: number): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }> {
-  const reads = pLimit(concurrency);
-  const ahead: (Promise<RawDoc | InputFailure> | undefined)[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (next < files.length && ahead.length < concurrency * 2) {
-      const f = files[next++]!;
-      ahead.push(f.kind === 'txt' ? reads(() => readTextFile(f.path)) : undefined);
-    }
-  };
+/** Every document of every file, in input order. */
+async function* documents(files: SourceFile[]): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }> {
   for (let i = 0; i < files.length; i++) {
-    fill();
-    const pending = ahead.shift();
-    if (pending) yield { file: i, doc: await pending };
-    else for await (const doc of readSourceFile(files[i]!)) yield { file: i, doc };
+    const f = files[i]!;
+    if (f.kind === 'txt') yield { file: i, doc: readTextFile(f.path) };
+    else for await (const doc of readSourceFile(f)) yield { file: i, doc };
   }
 }

@@ -107,7 +107,7 @@ describe('zhclean run on the seeds', () => {
     expect(r2.status).toBe(0);
     expect(tree(join(work2, 'output'))).toEqual([...SEED_IDS.map((id) => `${id}.txt`), 'corpus.jsonl'].sort());
     expect(tree(join(work2, 'reports'))).toEqual(
-      [...SEED_IDS.map((id) => `${id}.json`), ...SEED_IDS.map((id) => `.views/${id}.json`), 'index.html', 'summary.json'].sort(),
+      [...SEED_IDS.map((id) => `${id}.json`), 'index.html', 'summary.json'].sort(),
     );
   });
 });
@@ -268,8 +268,8 @@ describe('zhclean run - (stdin to stdout)', () => {
 describe('zhclean usage', () => {
   it.each([
     [['run', '--bogus']],
-    [['run', '--concurrency', '0']],
-    [['run', '--concurrency', 'many']],
+    [['run', '--concurrency', '8']], // gone: files are read and written synchronously
+    [['run', '--workers', '0']],
     [['run', '--stages', 'normalize,nope']],
     [['run', '-', 'seeds']],
     [['frobnicate']],
