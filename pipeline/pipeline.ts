@@ -116,30 +116,36 @@ export interface StagesDone {
  * stage removes neighbours an earlier one judged by (boilerplate drops the line that kept
  * reflow from joining two fragments), so one pass may leave work a second finds: the
  * stages run again until a pass changes nothing. Cleaning cleaned text then changes nothing.
+ *
+ * A later pass skips what cannot find anything new: a stage whose text is the one it saw
+ * in its last run (it would do what it did), and a `line` stage when no lines were joined
+ * or split since its last run. `measureOnly` stages run once, after the last pass.
  */
 const MAX_PASSES = 3;
 
-/** Every stage's `apply`, in order, pass after pass: the per-document work, independent of other documents. */
-function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
+/** Every stage's `apply`, in order, pass after pass: the per-document work, independent of other documents. Exported for tests. */
+export function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContext): StagesDone {
   let doc: Doc = { ...input, original: input.text, data: {}, reasons: [], steps: [] };
   const trace: StageTrace[] = [];
   // Stages that changed the text in some pass: what they found is what they saw first (the
   // input's spin, its Traditional share); a later pass that changes nothing keeps it.
   const edited = new Set<string>();
-  for (let pass = 1; pass <= MAX_PASSES; pass++) {
-    // Rejections are the last pass's: every pass sees the text the previous one left.
-    if (pass > 1) doc = { ...doc, reasons: [] };
-    let changed = false;
-    for (const { stage, options } of resolved) {
-      const t0 = performance.now();
-      let next: Doc;
-      let findings: Finding[];
-      let edits: StageTrace['edits'];
-      try {
-        const result = stage.apply(doc, options, ctx);
-        findings = (result.findings ?? []).map((f) => ({ ...f, stage: stage.name }));
+  /** The text each stage saw in its last run. */
+  const saw = new Map<string, string>();
+  /** `line` stages that lines were joined or split after. */
+  const relined = new Set<string>();
+  /** Each stage's rejections, from its last run. */
+  const rejects = new Map<string, string[]>();
+  const run = (stage: ResolvedStage['stage'], options: object, pass: number): boolean => {
+    const t0 = performance.now();
+    let editedNow: boolean;
+    try {
+      const result = stage.apply(doc, options, ctx);
+      const findings: Finding[] = (result.findings ?? []).map((f) => ({ ...f, stage: stage.name }));
+      const resultEdits = result.edits ?? [];
+      if (resultEdits.length > 0) {
         const counts = new Array<number>(findings.length).fill(0);
-        for (const e of result.edits ?? []) {
+        for (const e of resultEdits) {
           if (!(e.finding >= 0 && e.finding < findings.length)) {
             throw new Error(`an edit points at finding ${e.finding}, which the stage did not report`);
           }
@@ -148,24 +154,62 @@ function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: CorpusContex
         counts.forEach((n, i) => {
           if (n > 1) findings[i]!.count = n;
         });
-        const reasons = rejections(stage.name, result.reject, findings, doc.reasons);
-        const text = applyEdits(doc.text, result.edits ?? []);
-        const editedNow = text !== doc.text;
-        if (editedNow) changed = true;
-        edits = (result.edits ?? []).map((e) => [e.start, e.end, e.text, e.finding]);
-        const keepEarlier = pass > 1 && !editedNow && edited.has(stage.name);
-        if (editedNow) edited.add(stage.name);
-        const data = result.data && !keepEarlier ? { ...result.data, ...(doc.data.title !== undefined ? { title: doc.data.title } : {}) } : undefined;
-        next = { ...doc, text, data: data ? { ...doc.data, ...data } : doc.data, reasons, steps: [...doc.steps, { stage: stage.name, length: text.length }] };
-      } catch (err) {
-        throw err instanceof StageError ? err : new StageError(stage.name, err);
       }
-      trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits, pass });
-      doc = next;
+      rejects.set(stage.name, rejections(stage.name, result.reject, findings, []));
+      saw.set(stage.name, doc.text);
+      relined.delete(stage.name);
+      const text = applyEdits(doc.text, resultEdits);
+      editedNow = text !== doc.text;
+      if (editedNow && resultEdits.some((e) => changesLines(doc.text, e))) {
+        for (const r of resolved) if (r.stage.scope === 'line') relined.add(r.stage.name);
+      }
+      const keepEarlier = pass > 1 && !editedNow && edited.has(stage.name);
+      if (editedNow) edited.add(stage.name);
+      const data = result.data && !keepEarlier ? { ...result.data, ...(doc.data.title !== undefined ? { title: doc.data.title } : {}) } : undefined;
+      trace.push({ name: stage.name, ms: performance.now() - t0, findings, edits: resultEdits.map((e) => [e.start, e.end, e.text, e.finding]), pass });
+      doc = {
+        ...doc,
+        text,
+        data: data ? { ...doc.data, ...data } : doc.data,
+        steps: editedNow ? [...doc.steps, { stage: stage.name, length: text.length }] : doc.steps,
+      };
+    } catch (err) {
+      throw err instanceof StageError ? err : new StageError(stage.name, err);
+    }
+    return editedNow;
+  };
+  for (let pass = 1; pass <= MAX_PASSES; pass++) {
+    let changed = false;
+    for (const { stage, options } of resolved) {
+      if (stage.measureOnly) continue;
+      if (pass > 1 && (saw.get(stage.name) === doc.text || (stage.scope === 'line' && !relined.has(stage.name)))) continue;
+      if (run(stage, options, pass)) changed = true;
     }
     if (!changed) break;
   }
+  const last = trace.length === 0 ? 1 : trace[trace.length - 1]!.pass!;
+  for (const { stage, options } of resolved) if (stage.measureOnly) run(stage, options, last);
+  // Rejections in stage order, each as its stage's last run made them.
+  doc = { ...doc, reasons: resolved.flatMap((r) => rejects.get(r.stage.name) ?? []) };
   return { doc, trace };
+}
+
+/**
+ * Does this edit change which characters share a line (a join, a split), as opposed to
+ * dropping or adding whole lines or editing inside one? Only then can a `line` stage
+ * find something new.
+ */
+function changesLines(text: string, e: { start: number; end: number; text: string }): boolean {
+  const removedBreak = text.lastIndexOf('\n', e.end - 1) >= e.start;
+  const insertsBreak = e.text.includes('\n');
+  if (!removedBreak && !insertsBreak) return false;
+  const breakBefore = e.start === 0 || text.charCodeAt(e.start - 1) === 10;
+  const breakAfter = e.end === text.length || text.charCodeAt(e.end) === 10;
+  // Whole lines dropped: the edit reaches a line break (or an end of the text) on one side.
+  if (e.text === '' && (breakBefore || breakAfter)) return false;
+  // Whole lines added before a break: "\ncaption" at the end of a line.
+  if (e.start === e.end && e.text.startsWith('\n') && breakAfter) return false;
+  return true;
 }
 
 /**
@@ -228,9 +272,10 @@ export function buildReport(doc: Doc, trace: StageTrace[]): Report {
   };
 }
 
-/** One report entry per stage, whatever the number of passes; rejections only as the last pass made them. */
+/** One report entry per stage, whatever the number of passes; rejections only as the stage's last run made them. */
 function mergePasses(trace: StageTrace[]): Report['stages'] {
-  const last = Math.max(1, ...trace.map((t) => t.pass ?? 1));
+  const last = new Map<string, number>();
+  for (const t of trace) last.set(t.name, t.pass ?? 1);
   const byName = new Map<string, Report['stages'][number]>();
   for (const t of trace) {
     let e = byName.get(t.name);
@@ -242,7 +287,7 @@ function mergePasses(trace: StageTrace[]): Report['stages'] {
     e.edits += t.edits.length;
     e.charsRemoved += t.edits.reduce((n, [start, end, text]) => n + end - start - text.length, 0);
     for (const f of t.findings) {
-      if (f.action === 'reject' && (t.pass ?? 1) !== last) continue;
+      if (f.action === 'reject' && (t.pass ?? 1) !== last.get(t.name)) continue;
       e.findings.push((t.pass ?? 1) > 1 && f.action !== 'reject' ? { ...f, data: { ...f.data, pass: t.pass } } : f);
     }
   }

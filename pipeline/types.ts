@@ -106,6 +106,14 @@ export interface Stage<O extends object = Record<string, unknown>> {
   scan?(text: string, options: O, ctx: CorpusContext): void;
   apply(doc: Doc, options: O, ctx: CorpusContext): StageResult;
   /**
+   * `line` when what the stage does to a line depends on that line alone (character
+   * normalisation): the runner runs it again in a later pass only when a later stage has
+   * joined or split lines, not when it dropped or edited some. Default `document`.
+   */
+  scope?: 'line' | 'document';
+  /** True for a stage that never edits (it measures): it runs once, on the finished text. */
+  measureOnly?: boolean;
+  /**
    * Optional corpus decision about the finished document (after every stage),
    * made one document at a time in input order, e.g. "duplicate of an earlier
    * document". It may reject the document and publish data; it cannot edit.

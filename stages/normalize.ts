@@ -61,6 +61,7 @@ const ACTIONS = { 'line-endings': 'replace', 'empty-lines': 'drop' } as const;
 
 export const normalize: Stage<NormalizeOptions> = {
   name: 'normalize',
+  scope: 'line',
   description: 'Unify line endings; strip control, zero-width and bidi characters and line-edge whitespace; drop blank lines.',
   defaults: { dropEmptyLines: true },
 

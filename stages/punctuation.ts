@@ -111,6 +111,7 @@ function inChineseContext(text: string, i: number): boolean {
 
 export const punctuation: Stage<PunctuationOptions> = {
   name: 'punctuation',
+  scope: 'line',
   description: 'ASCII , : ; ? ! ( ) in Chinese context to full-width; full-width letters and digits to ASCII; corner quotes to curly. Numbers, URLs and codes untouched. Not NFKC.',
   defaults: { halfWidthAlnum: true, fullWidthPunctuation: true, curlyQuotes: true },
 

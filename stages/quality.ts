@@ -259,6 +259,7 @@ function repeatedShare(text: string, n: number): number {
 
 export const quality: Stage<QualityOptions> = {
   name: 'quality',
+  measureOnly: true,
   description: 'Quality signals on the cleaned text (length, Han share, sentence ends, repetition, symbols, digits, removed share), one score, and a keep/reject decision naming each failed rule.',
   defaults: {
     minChars: 50,

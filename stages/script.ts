@@ -83,6 +83,7 @@ export function detectVariant(text: string): 'tw' | 'hk' {
 
 export const script: Stage<ScriptOptions> = {
   name: 'script',
+  scope: 'line',
   description: 'Convert Traditional Chinese to Simplified with OpenCC (opencc-js), choosing the Taiwan or Hong Kong variant.',
   defaults: { variant: 'auto', minTraditionalShare: 0 },
 

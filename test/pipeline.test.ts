@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clean, createPipeline, StageError } from '../pipeline/index.js';
+import { MemoryCorpusContext, runStages } from '../pipeline/pipeline.js';
+import type { ResolvedStage } from '../pipeline/config.js';
+import type { Stage } from '../pipeline/types.js';
 import { ConfigError, resolveStages } from '../pipeline/config.js';
 import { applyEdits, EditConflictError } from '../pipeline/edits.js';
 import { splitLines } from '../pipeline/text.js';
@@ -88,5 +91,75 @@ describe('createPipeline', () => {
     } finally {
       normalize.apply = original;
     }
+  });
+});
+
+describe('passes over the stages', () => {
+  // Small stages that log their runs: the runner must rerun what can find something new, and only that.
+  const log: string[] = [];
+  const stage = (name: string, apply: (text: string) => { edits?: { start: number; end: number; text: string }[]; reject?: boolean }, extra: Partial<Stage> = {}): ResolvedStage => ({
+    options: {},
+    stage: {
+      name,
+      description: name,
+      defaults: {},
+      ...extra,
+      apply(doc) {
+        log.push(name);
+        const r = apply(doc.text);
+        const edits = (r.edits ?? []).map((e) => ({ ...e, finding: 0 }));
+        return {
+          findings: edits.length > 0 ? [{ rule: name, action: 'replace', before: '', reason: name }] : [],
+          edits,
+          ...(r.reject ? { reject: [{ rule: `${name}-reject`, reason: 'rejected' }] } : {}),
+        };
+      },
+    },
+  });
+  const input = (text: string) => ({ id: 'x', source: 'x', encoding: 'utf-8', text, meta: {} });
+  /** Upper-cases a, b and c, one edit each: line-local. */
+  const upper = stage('upper', (t) => ({ edits: [...t.matchAll(/[abc]/g)].map((m) => ({ start: m.index, end: m.index + 1, text: m[0].toUpperCase() })) }), { scope: 'line' });
+  /** Drops a line "drop": after it, the lines around it are neighbours. */
+  const dropper = stage('dropper', (t) => {
+    const lines = splitLines(t);
+    const i = lines.findIndex((l) => l.text === 'drop');
+    return i < 0 ? {} : { edits: [{ start: lines[i - 1]?.end ?? 0, end: lines[i]!.end + (i === 0 ? 1 : 0), text: '' }] };
+  });
+  /** Joins a line ending in "-" with the next. */
+  const joiner = stage('joiner', (t) => {
+    const i = t.indexOf('-\n');
+    return i < 0 ? {} : { edits: [{ start: i, end: i + 2, text: '' }] };
+  });
+  const measure = stage('measure', () => ({ reject: true }), { measureOnly: true });
+  const ctx = new MemoryCorpusContext();
+
+  it('reruns a line stage after a join, not after a dropped line; skips a stage that would see its own text again', () => {
+    log.length = 0;
+    const done = runStages([upper, joiner, dropper, measure], input('a-\nb\ndrop\nc'), ctx);
+    expect(done.doc.text).toBe('AB\nC');
+    // Pass 1: all three; pass 2: upper after the join, and the others on their changed text
+    // (a stage is not assumed to leave its own output alone); measure once, at the end.
+    expect(log).toEqual(['upper', 'joiner', 'dropper', 'upper', 'joiner', 'dropper', 'measure']);
+    log.length = 0;
+    runStages([upper, dropper, joiner, measure], input('a\ndrop\nb'), ctx);
+    // The drop joined nothing: upper is not run again, nor joiner, whose text is the one it saw.
+    expect(log).toEqual(['upper', 'dropper', 'joiner', 'dropper', 'measure']);
+  });
+
+  it('keeps the rejection of a stage skipped in a later pass, once', () => {
+    const rejecter = stage('rejecter', (t) => ({ reject: t.includes('#') }));
+    log.length = 0;
+    const done = runStages([dropper, joiner, rejecter], input('x#-\ny\ndrop'), ctx);
+    expect(done.doc.text).toBe('x#y');
+    // Pass 2 runs dropper and joiner on the joined text; rejecter would see what it saw.
+    expect(log).toEqual(['dropper', 'joiner', 'rejecter', 'dropper', 'joiner']);
+    expect(done.doc.reasons).toEqual(['rejecter-reject: rejected']);
+  });
+
+  it('reports each rejection of a real run once, with its reason', () => {
+    const english = 'The committee met on Tuesday to discuss the budget for the coming year, and agreed on most points.\nMembers will vote next week.';
+    const report = createPipeline({}).process(input(english)).report;
+    expect(report.decision).toBe('reject');
+    expect(report.stages.flatMap((s) => s.findings).filter((f) => f.action === 'reject').length).toBe(report.reasons.length);
   });
 });
