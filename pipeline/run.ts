@@ -12,7 +12,7 @@ import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type 
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
-import type { WorkerData } from './worker.js';
+import type { WorkerData, WorkerOutcome } from './worker.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
@@ -115,6 +115,9 @@ function histograms() {
     'spin score': new Histogram(TENTHS),
   };
 }
+
+/** Documents sent to a worker at once. */
+const BATCH = 16;
 
 /**
  * Documents whose texts the report page embeds, up to this many characters in all (the
@@ -233,8 +236,29 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
           workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
         })
       : undefined;
-  const runStages = (input: InputDoc): Promise<StagesDone> =>
-    pool ? (pool.run(input) as Promise<StagesDone>) : new Promise((res) => res(pipeline.runStages(input)));
+  // Documents go to the pool in batches: a task has a fixed cost (a message each way, and
+  // tinypool reads the worker's memory use after each, which costs more than a small
+  // document's stages), shared by the batch.
+  const batch: { input: InputDoc; res: (d: StagesDone) => void; rej: (e: Error) => void }[] = [];
+  const flush = (): void => {
+    if (!pool || batch.length === 0) return;
+    const sent = batch.splice(0);
+    (pool.run(sent.map((b) => b.input)) as Promise<WorkerOutcome[]>).then(
+      (outcomes) =>
+        outcomes.forEach((o, i) => {
+          if ('done' in o) sent[i]!.res(o.done);
+          else sent[i]!.rej(new Error(o.error));
+        }),
+      (err: Error) => sent.forEach((b) => b.rej(err)),
+    );
+  };
+  const runStages = (input: InputDoc): Promise<StagesDone> => {
+    if (!pool) return new Promise((res) => res(pipeline.runStages(input)));
+    return new Promise((res, rej) => {
+      batch.push({ input, res, rej });
+      if (batch.length >= BATCH) flush();
+    });
+  };
 
   /** A document that could not be read or cleaned: named in the summary, counted in the progress. */
   const failDocument = (f: InputFailure): void => {
@@ -277,8 +301,10 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 
   /** Documents in input order, each a promise of what to do once all before it are done. */
   const queue: Promise<() => Promise<void>>[] = [];
-  const ahead = Math.max(1, (opts.workers ?? 1) * 4);
+  // Enough documents ahead for every worker to have a batch running and one waiting.
+  const ahead = pool ? (opts.workers ?? 1) * BATCH * 2 + BATCH : 1;
   const drain = async (keep: number): Promise<void> => {
+    if (queue.length > keep) flush();
     while (queue.length > keep) await (await queue.shift()!)();
   };
 

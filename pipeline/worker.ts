@@ -12,12 +12,21 @@ export interface WorkerData {
   context: ContextSnapshot;
 }
 
+/** One document's stages, or why they failed (a failure is the document's, not the batch's). */
+export type WorkerOutcome = { done: StagesDone } | { error: string };
+
 let pipeline: Pipeline | undefined;
 
-export default function runStages(input: InputDoc): StagesDone {
+export default function runStages(batch: InputDoc[]): WorkerOutcome[] {
   if (!pipeline) {
     const data = Tinypool.workerData as WorkerData;
     pipeline = createPipeline({ ...data.config, context: MemoryCorpusContext.from(data.context) });
   }
-  return pipeline.runStages(input);
+  return batch.map((input) => {
+    try {
+      return { done: pipeline!.runStages(input) };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  });
 }
