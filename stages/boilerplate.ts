@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { charCount, dropRange, splitLines } from '../pipeline/text.js';
+import { charCount, dropRange, isHan, splitLines } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
 export interface BoilerplateOptions {
@@ -67,13 +67,23 @@ interface Verdict {
 const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
 const NAV_WORDS = readWords('stages', 'boilerplate', 'nav-words.tsv');
 
+/**
+ * All patterns as one alternation, and those of scope `any`: most lines match none, and one
+ * test of the alternation tells so where testing each pattern in turn cost a call apiece.
+ * Only a line that matches it is tested pattern by pattern, for the first that matches.
+ */
+function alternation(patterns: readonly { regex: RegExp }[]): RegExp {
+  return patterns.length === 0 ? /(?!)/u : new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'u');
+}
+const SOME_PATTERN = alternation(PATTERNS);
+const ANY_PATTERN = alternation(PATTERNS.filter((p) => p.scope === 'any'));
+
 /** Pieces of a menu line: spaces and the separators sites put between links. */
 const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
-/** Sentence punctuation; ASCII marks count only next to Han text (not 3,930 or 4.7). */
-const CJK_PUNCT = /[，。、；：！？…]/gu;
-const ASCII_PUNCT_IN_HAN = /(?<=\p{Script=Han})[,;:!?](?!\d)|[,;:!?](?=\p{Script=Han})/gu;
-const ENDS_SENTENCE = /[。！？!?…；;，,、："'”’」』）)】]$/u;
-const HAN = /\p{Script=Han}/gu;
+/** NAV_SEPARATORS as a set of UTF-16 units (every \s is one unit). */
+const NAV_SEPARATOR_CHARS = new Set(Array.from({ length: 0x10000 }, (_, c) => c).filter((c) => NAV_SEPARATORS.test(String.fromCharCode(c))));
+/** The longest menu word. */
+const MAX_NAV_WORD = Math.max(0, ...[...NAV_WORDS.keys()].map((w) => w.length));
 /** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
 const BLOCK_NUMBER = /^(?:\d{1,2}[.．、)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）])/u;
 /** A short label and a colon (备注：, 成人票原价：): a line of structured data, not a headline. */
@@ -100,19 +110,79 @@ interface Features {
   endsSentence: boolean;
 }
 
-function features(line: string): Features {
-  const compact = line.replace(/\s+/gu, '');
-  return {
-    n: charCount(compact),
-    enumCommas: compact.split('、').length - 1,
-    han: compact.match(HAN)?.length ?? 0,
-    punct: (compact.match(CJK_PUNCT)?.length ?? 0) + (compact.match(ASCII_PUNCT_IN_HAN)?.length ?? 0),
-    endsSentence: ENDS_SENTENCE.test(compact),
-  };
+/** White space as /\s/u matches it: what `features` leaves out before counting. */
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Sentence punctuation wherever it stands. */
+const CJK_MARKS = new Set([...'，。、；：！？…'].map((c) => c.codePointAt(0)!));
+/** ASCII marks, sentence punctuation only next to Han text (not in 3,930 or 4.7). */
+const ASCII_MARKS = new Set([...',;:!?'].map((c) => c.codePointAt(0)!));
+/** Last characters that end a sentence or a clause. */
+const SENTENCE_ENDS = new Set([...'。！？!?…；;，,、："\'”’」』）)】'].map((c) => c.codePointAt(0)!));
+
+/** Code points of the line without white space; reused from line to line. */
+let compact = new Int32Array(256);
+
+/**
+ * A line's signals, counted on the line without white space in one pass over its code
+ * points (five regexes over every line of every document cost more than the rest of the
+ * stage; test/boilerplate.test.ts keeps them as the reference these counts must equal).
+ */
+export function features(line: string): Features {
+  if (compact.length < line.length) compact = new Int32Array(line.length * 2);
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    let c = line.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
+      const d = line.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (!isSpace(c)) compact[n++] = c;
+  }
+  let enumCommas = 0;
+  let han = 0;
+  let punct = 0;
+  for (let k = 0; k < n; k++) {
+    const c = compact[k]!;
+    if (isHan(c)) han++;
+    else if (c === 0x3001) {
+      enumCommas++;
+      punct++;
+    } else if (CJK_MARKS.has(c)) punct++;
+    else if (ASCII_MARKS.has(c)) {
+      const next = k + 1 < n ? compact[k + 1]! : -1;
+      const afterHan = k > 0 && isHan(compact[k - 1]!) && !(next >= 0x30 && next <= 0x39);
+      if (afterHan || (next >= 0 && isHan(next))) punct++;
+    }
+  }
+  return { n, enumCommas, han, punct, endsSentence: n > 0 && SENTENCE_ENDS.has(compact[n - 1]!) };
 }
 
 function isNav(line: string): boolean {
   if (NAV_WORDS.has(line)) return true;
+  // A menu line starts with a menu word: look at the first piece before splitting the line.
+  let first = 0;
+  while (first < line.length && NAV_SEPARATOR_CHARS.has(line.charCodeAt(first))) first++;
+  let end = first;
+  while (end < line.length && !NAV_SEPARATOR_CHARS.has(line.charCodeAt(end))) end++;
+  if (end === line.length || end - first > MAX_NAV_WORD || !NAV_WORDS.has(line.slice(first, end))) return false;
   const pieces = line.split(NAV_SEPARATORS).filter(Boolean);
   return pieces.length > 1 && pieces.every((p) => NAV_WORDS.has(p));
 }
@@ -124,17 +194,44 @@ function isNav(line: string): boolean {
  * whole corpus. Two FNV-1a hashes with different offsets, 32 + 21 bits.
  */
 export function lineKey(line: string): number {
-  const s = line.replace(/[\s\p{P}\p{S}\d]+/gu, '');
-  if (s.length === 0) return 0;
+  // The line's UTF-16 units without the left-out characters, then the hashes over them.
+  if (keyUnits.length < line.length) keyUnits = new Uint16Array(line.length * 2);
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
+      const d = line.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        if (!KEY_SKIP.test(line.slice(i, i + 2))) {
+          keyUnits[n++] = c;
+          keyUnits[n++] = d;
+        }
+        i++;
+        continue;
+      }
+    }
+    if ((skipBits[c >> 3]! & (1 << (c & 7))) === 0) keyUnits[n++] = c;
+  }
+  if (n === 0) return 0;
   let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  let h2 = 0x01000193 ^ n;
+  for (let i = 0; i < n; i++) {
+    const c = keyUnits[i]!;
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
   return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
 }
+
+/** What a line key leaves out: white space, punctuation, symbols, digits. */
+const KEY_SKIP = /^[\s\p{P}\p{S}\d]$/u;
+/** KEY_SKIP for every BMP code unit, as a bitmap: tested once per unit, not once per line. */
+const skipBits = new Uint8Array(0x10000 >> 3);
+for (let c = 0; c < 0x10000; c++) {
+  if (c >= 0xd800 && c <= 0xdfff) continue;
+  if (KEY_SKIP.test(String.fromCharCode(c))) skipBits[c >> 3]! |= 1 << (c & 7);
+}
+let keyUnits = new Uint16Array(256);
 
 interface RecurringIndex {
   /** Documents each line key was seen in. */
@@ -149,8 +246,10 @@ function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return { cls: 'bad', rule: 'nav', reason: REASONS.nav! };
   const hanShare = f.n > 0 ? f.han / f.n : 0;
   const prose = f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4;
-  for (const p of PATTERNS) {
-    if ((p.scope === 'any' || !prose) && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+  if ((prose ? ANY_PATTERN : SOME_PATTERN).test(line)) {
+    for (const p of PATTERNS) {
+      if ((p.scope === 'any' || !prose) && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+    }
   }
   if (prose) return { cls: 'good' };
   if (f.n >= o.longNoPunctChars && f.punct === 0 && !f.endsSentence) {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCorpusContext } from '../pipeline/pipeline.js';
 import { applyEdits } from '../pipeline/edits.js';
 import { readPatterns, readTable, TableError } from '../pipeline/tables.js';
-import { boilerplate, lineKey } from '../stages/boilerplate.js';
+import { boilerplate, features, lineKey } from '../stages/boilerplate.js';
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { FIXTURES } from './helpers/fixtures.js';
 import { makeDoc, runStage } from './helpers/stage-tester.js';
 import { writeFileSync } from 'node:fs';
 import { tempDir } from './helpers/cli.js';
@@ -172,5 +175,53 @@ describe('boilerplate tables', () => {
     writeFileSync(join(dir, 't.tsv'), '# comment\nrule\tonly-two\n');
     expect(() => readTable(join(dir, 't.tsv'), 3)).toThrow(TableError);
     expect(() => readTable(join(dir, 't.tsv'), 3)).toThrow(/t\.tsv:2/);
+  });
+});
+
+describe('line features', () => {
+  // The regexes features() replaced, as the reference its counts must equal.
+  const reference = (line: string) => {
+    const compact = line.replace(/\s+/gu, '');
+    return {
+      n: [...compact].length,
+      enumCommas: compact.split('、').length - 1,
+      han: compact.match(/\p{Script=Han}/gu)?.length ?? 0,
+      punct: (compact.match(/[，。、；：！？…]/gu)?.length ?? 0) + (compact.match(/(?<=\p{Script=Han})[,;:!?](?!\d)|[,;:!?](?=\p{Script=Han})/gu)?.length ?? 0),
+      endsSentence: /[。！？!?…；;，,、："'”’」』）)】]$/u.test(compact),
+    };
+  };
+  const referenceKey = (line: string): number => {
+    const s = line.replace(/[\s\p{P}\p{S}\d]+/gu, '');
+    if (s.length === 0) return 0;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ s.length;
+    for (let i = 0; i < s.length; i++) {
+      h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193);
+      h2 = Math.imul(h2 ^ s.charCodeAt(i), 0x5bd1e995);
+    }
+    return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+  };
+  it('counts as the regexes did, on every line of the seeds and the magic-html pages', () => {
+    const dirs = [join(FIXTURES, '..', '..', 'seeds'), join(FIXTURES, 'magic-html-zh', 'gold'), join(FIXTURES, '..', '..', '..', 'shared', 'datasets', 'magic-html-zh', 'input')].filter((d) => existsSync(d));
+    let lines = 0;
+    for (const dir of dirs) {
+      for (const f of readdirSync(dir)) {
+        if (!f.endsWith('.txt')) continue;
+        for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+          expect(features(line), line).toEqual(reference(line));
+          expect(lineKey(line), line).toBe(referenceKey(line));
+          lines++;
+        }
+      }
+    }
+    expect(lines).toBeGreaterThan(1000);
+  });
+  it('counts as the regexes did, on random lines of marks, digits, spaces and Han', () => {
+    const alphabet = fc.constantFrom(...'中文𠀀 \u3000\t,;:!?，。、；：！？…1a"”）)】😀\ud800'.match(/./gsu)!);
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 30 }), (chars) => {
+      const line = chars.join('');
+      expect(features(line)).toEqual(reference(line));
+      expect(lineKey(line)).toBe(referenceKey(line));
+    }), { numRuns: 2000 });
   });
 });
