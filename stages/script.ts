@@ -92,7 +92,8 @@ export const script: Stage<ScriptOptions> = {
     const share = traditionalShare(text);
     if (share === 0 || share <= options.minTraditionalShare) return { data: { script: { traditionalShare: round3(share) } } };
     const variant = options.variant === 'auto' ? detectVariant(text) : options.variant;
-    const converted = converter(variant)(text);
+    const convert = converter(variant);
+    const table = traditionalTable();
     const changes = new Changes();
     const f = changes.finding({
       rule: 'traditional-to-simplified',
@@ -101,16 +102,22 @@ export const script: Stage<ScriptOptions> = {
       after: '',
       reason: `${Math.round(share * 100)}% of the Han characters are Traditional: converted to Simplified with OpenCC (${variant}).`,
     });
-    // Edits per changed run of characters; a phrase conversion that changes a line's length replaces the line.
-    const a = text.split('\n');
-    const b = converted.split('\n');
-    if (a.length !== b.length) throw new Error('OpenCC changed the number of lines');
-    let offset = 0;
+    // Line by line, and only the lines with a Traditional-only character: OpenCC's regional
+    // tables read their input as Traditional (Taiwan's turn 么 into 幺, 著 into 着), so
+    // Simplified lines of a mixed page would be damaged, and converting them costs most of
+    // the stage's time. Edits per changed run of characters; a phrase conversion that
+    // changes a line's length replaces the line.
     let first = true;
-    for (let i = 0; i < a.length; i++) {
-      const la = a[i]!;
-      const lb = b[i]!;
-      if (la !== lb) {
+    let lineNo = 0;
+    for (let offset = 0; offset <= text.length; ) {
+      let nl = text.indexOf('\n', offset);
+      if (nl === -1) nl = text.length;
+      lineNo++;
+      let traditional = false;
+      for (let k = offset; k < nl && !traditional; k++) traditional = table[text.charCodeAt(k)] === 1;
+      if (traditional) {
+        const la = text.slice(offset, nl);
+        const lb = convert(la);
         if (la.length === lb.length) {
           for (let k = 0; k < la.length; ) {
             if (la[k] === lb[k]) {
@@ -120,17 +127,17 @@ export const script: Stage<ScriptOptions> = {
             let m = k + 1;
             while (m < la.length && la[m] !== lb[m]) m++;
             changes.edit(offset + k, offset + m, lb.slice(k, m), f);
-            if (first) setFirst(changes, f, i + 1, offset + k, offset + m, la.slice(k, m), lb.slice(k, m));
+            if (first) setFirst(changes, f, lineNo, offset + k, offset + m, la.slice(k, m), lb.slice(k, m));
             first = false;
             k = m;
           }
         } else {
-          changes.edit(offset, offset + la.length, lb, f);
-          if (first) setFirst(changes, f, i + 1, offset, offset + la.length, la, lb);
+          changes.edit(offset, nl, lb, f);
+          if (first) setFirst(changes, f, lineNo, offset, nl, la, lb);
           first = false;
         }
       }
-      offset += la.length + 1;
+      offset = nl + 1;
     }
     return changes.result({ data: { script: { traditionalShare: round3(share), variant } } });
   },

@@ -35,3 +35,12 @@ describe('script', () => {
     expect(traditionalShare(TW)).toBeGreaterThan(0.2);
   });
 });
+
+describe('script on a mixed page', () => {
+  it('converts the Traditional lines only: Taiwan tables would turn a Simplified 什么 into 什幺 and 显著 into 显着', () => {
+    const simplified = '你知道这是为什么吗？物质文明建设成效显著。';
+    const traditional = '臺北市政府今天發布消息，颱風將於明天登陸。';
+    const { text } = runStage(script, `${simplified}\n${traditional}\n${simplified}`, { variant: 'tw' });
+    expect(text.split('\n')).toEqual([simplified, '台北市政府今天发布消息，台风将于明天登陆。', simplified]);
+  });
+});
