@@ -43,8 +43,7 @@ const LIST_TAIL = /[|｜·•]\s*$/u;
 const OPEN_END = /[，,、（(“‘「『《【〔—–-]$/u;
 /** A line starting with one of these continues the one before: no paragraph starts with a comma or a closing mark. */
 const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
-/** Inner punctuation of running prose. */
-const PUNCT = /[，。、；：！？,;]/gu;
+/** Inner punctuation of running prose: ，。、；：！？,; (PUNCT_UNIT below). */
 /** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
 const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
 /**
@@ -71,8 +70,15 @@ const PAIRS: [string, string][] = [
   ['【', '】'],
 ];
 
-/** Each quote or bracket: its pair's index for an opener, the index's complement (~k) for a closer. */
-const BRACKET = new Map<string, number>(PAIRS.flatMap(([open, close], k) => [[open, k], [close, ~k]] as [string, number][]));
+/** Each quote or bracket by UTF-16 unit: its pair's index + 1 for an opener, the negated index + 1 for a closer, 0 for others. */
+const BRACKET = new Int8Array(0x10000);
+PAIRS.forEach(([open, close], k) => {
+  BRACKET[open.charCodeAt(0)] = k + 1;
+  BRACKET[close.charCodeAt(0)] = -(k + 1);
+});
+/** PUNCT by UTF-16 unit. */
+const PUNCT_UNIT = new Uint8Array(0x10000);
+for (const c of '，。、；：！？,;') PUNCT_UNIT[c.charCodeAt(0)] = 1;
 
 /**
  * What the joiner knows of the paragraph built so far, kept up to date line by
@@ -94,32 +100,35 @@ function newPara(text: string): Para {
 }
 
 function extend(p: Para, text: string): void {
-  p.tail = (p.tail + text).slice(-16);
+  p.tail = text.length >= 16 ? text.slice(-16) : (p.tail + text).slice(-16);
   p.chars += charCount(text);
-  p.punct += punctCount(text);
-  for (const ch of text) {
-    const k = BRACKET.get(ch);
-    if (k === undefined) continue;
-    if (k >= 0) p.depth[k]!++;
-    else if (p.depth[~k]! > 0) p.depth[~k]!--;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    p.punct += PUNCT_UNIT[c]!;
+    const k = BRACKET[c]!;
+    if (k > 0) p.depth[k - 1]!++;
+    else if (k < 0 && p.depth[-k - 1]! > 0) p.depth[-k - 1]!--;
   }
 }
 
 /** True when the line closes a quote or bracket it never opened (one pass, like extend). */
 function closesUnopened(text: string): boolean {
   const depth = PAIRS.map(() => 0);
-  for (const ch of text) {
-    const k = BRACKET.get(ch);
-    if (k === undefined) continue;
-    if (k >= 0) depth[k]!++;
-    else if (depth[~k] === 0) return true;
-    else depth[~k]!--;
+  for (let i = 0; i < text.length; i++) {
+    const k = BRACKET[text.charCodeAt(i)]!;
+    if (k > 0) depth[k - 1]!++;
+    else if (k < 0) {
+      if (depth[-k - 1] === 0) return true;
+      depth[-k - 1]!--;
+    }
   }
   return false;
 }
 
 function punctCount(text: string): number {
-  return text.match(PUNCT)?.length ?? 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) n += PUNCT_UNIT[text.charCodeAt(i)]!;
+  return n;
 }
 
 function isProse(text: string, o: ReflowOptions): boolean {
