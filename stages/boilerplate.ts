@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { charCount, dropRange, isHan, splitLines } from '../pipeline/text.js';
+import { charCount, dropRange, isHan, isSpace, splitLines } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
 export interface BoilerplateOptions {
@@ -108,23 +108,6 @@ interface Features {
   han: number;
   punct: number;
   endsSentence: boolean;
-}
-
-/** White space as /\s/u matches it: what `features` leaves out before counting. */
-function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** Sentence punctuation wherever it stands. */

@@ -57,8 +57,8 @@ const REASON = 'Spun text repaired: the table maps this form to its original, an
 interface Table {
   /** Entries by first character, longest first. */
   byFirst: Map<string, SpinEntry[]>;
-  /** 1 for a UTF-16 unit some entry starts with: most characters start none, and are passed over without a lookup. */
-  firsts: Uint8Array;
+  /** The same lists by the UTF-16 unit they start with: most characters start none, and are passed over without a string. */
+  byUnit: (SpinEntry[] | undefined)[];
   size: number;
 }
 
@@ -84,9 +84,9 @@ function loadTable(paths: readonly string[]): Table {
     byFirst.set(e.spun[0]!, list);
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.spun.length - a.spun.length);
-  const firsts = new Uint8Array(0x10000);
-  for (const e of seen.values()) firsts[e.spun.charCodeAt(0)] = 1;
-  const table = { byFirst, firsts, size: seen.size };
+  const byUnit: (SpinEntry[] | undefined)[] = new Array(0x10000).fill(undefined);
+  for (const [first, list] of byFirst) byUnit[first.charCodeAt(0)] = list;
+  const table = { byFirst, byUnit, size: seen.size };
   tables.set(key, table);
   return table;
 }
@@ -105,12 +105,18 @@ export interface Candidate {
 export function findCandidates(text: string, table: Table): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < text.length; ) {
-    if (table.firsts[text.charCodeAt(i)] === 0) {
+    const list = table.byUnit[text.charCodeAt(i)];
+    if (list === undefined) {
       i++;
       continue;
     }
-    const list = table.byFirst.get(text[i]!);
-    const e = list?.find((x) => text.startsWith(x.spun, i));
+    let e: SpinEntry | undefined;
+    for (const x of list) {
+      if (text.startsWith(x.spun, i)) {
+        e = x;
+        break;
+      }
+    }
     if (e) {
       out.push({ start: i, end: i + e.spun.length, entry: e });
       i += e.spun.length;

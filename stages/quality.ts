@@ -8,7 +8,7 @@
 // repetition limits; all of them are options of this stage, in one place.
 
 import type { Stage } from '../pipeline/types.js';
-import { round3 } from '../pipeline/text.js';
+import { isSpace, round3 } from '../pipeline/text.js';
 
 export interface QualityOptions {
   /** Fewer Han-or-letter characters than this: too short to be an article (FineWeb-2 cmn: ~50 words ≈ 50–100 characters). */
@@ -182,7 +182,7 @@ export function signals(text: string, original: string, steps: readonly { stage:
     hanShare: letters === 0 ? 0 : round3(han / letters),
     sentenceEndShare: lines.length === 0 ? 0 : round3(ended / lines.length),
     duplicateLineShare: text.length === 0 ? 0 : round3(dupChars / text.length),
-    repeatedNgramShare: round3(repeatedShare(text.replace(/\s+/gu, ''), 10)),
+    repeatedNgramShare: round3(repeatedShare(text, 10)),
     symbolShare: nonSpace === 0 ? 0 : round3(symbols / nonSpace),
     digitShare: nonSpace === 0 ? 0 : round3(digits / nonSpace),
     meanSentenceLength: sentenceCount === 0 ? 0 : round3(sentenceChars / sentenceCount),
@@ -222,35 +222,68 @@ function sentenceStats(text: string): { count: number; chars: number } {
   return { count, chars };
 }
 
+/** Reused from document to document: the text's units without white space, window hashes, a hash table. */
+let units = new Uint16Array(4096);
+let hashes = new Int32Array(4096);
+let tableKeys = new Int32Array(8192);
+let tableCounts = new Uint8Array(8192);
+
 /**
- * Share of characters covered by n-character sequences that occur more than
- * once (Gopher's duplicate n-gram fraction). Windows are hashed by a rolling
- * polynomial and duplicates found by sorting the hashes: linear memory in
- * typed arrays, no string per window (a 5-million-character line stays cheap).
+ * Share of characters covered by n-character sequences that occur more than once
+ * (Gopher's duplicate n-gram fraction), white space left out. Windows are hashed by a
+ * rolling polynomial and counted in an open-addressing table: linear time, typed arrays
+ * reused across documents, no string per window (a 5-million-character line stays cheap).
  */
-function repeatedShare(text: string, n: number): number {
-  const len = text.length;
+export function repeatedShare(text: string, n: number): number {
+  if (units.length < text.length) units = new Uint16Array(text.length * 2);
+  let len = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c)) units[len++] = c;
+  }
   if (len < n * 2) return 0;
   const count = len - n + 1;
-  const hashes = new Uint32Array(count);
+  if (hashes.length < count) hashes = new Int32Array(count * 2);
   const B = 0x01000193;
   let top = 1;
   for (let i = 1; i < n; i++) top = Math.imul(top, B);
   let h = 0;
-  for (let i = 0; i < n; i++) h = (Math.imul(h, B) + text.charCodeAt(i)) | 0;
-  hashes[0] = h >>> 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, B) + units[i]!) | 0;
+  hashes[0] = h;
   for (let i = n; i < len; i++) {
-    h = (Math.imul(h - Math.imul(text.charCodeAt(i - n), top), B) + text.charCodeAt(i)) | 0;
-    hashes[i - n + 1] = h >>> 0;
+    h = (Math.imul(h - Math.imul(units[i - n]!, top), B) + units[i]!) | 0;
+    hashes[i - n + 1] = h;
   }
-  const sorted = hashes.slice().sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < count; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
-  if (repeated.size === 0) return 0;
+  // Counts per hash (1, or 2 for "more than once"), in a table at most half full.
+  let size = 1024;
+  while (size < count * 2) size <<= 1;
+  if (tableKeys.length < size) {
+    tableKeys = new Int32Array(size);
+    tableCounts = new Uint8Array(size);
+  }
+  const mask = size - 1;
+  tableCounts.fill(0, 0, size);
+  const slot = (key: number): number => {
+    let s = Math.imul(key ^ (key >>> 15), 0x2c1b3c6d) & mask;
+    while (tableCounts[s] !== 0 && tableKeys[s] !== key) s = (s + 1) & mask;
+    return s;
+  };
+  let any = false;
+  for (let i = 0; i < count; i++) {
+    const s = slot(hashes[i]!);
+    if (tableCounts[s] === 0) {
+      tableKeys[s] = hashes[i]!;
+      tableCounts[s] = 1;
+    } else {
+      tableCounts[s] = 2;
+      any = true;
+    }
+  }
+  if (!any) return 0;
   let covered = 0;
   let until = 0;
   for (let i = 0; i < count; i++) {
-    if (!repeated.has(hashes[i]!)) continue;
+    if (tableCounts[slot(hashes[i]!)] !== 2) continue;
     covered += i + n - Math.max(i, until);
     until = i + n;
   }

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../pipeline/pipeline.js';
-import { quality, RULES, signals } from '../stages/quality.js';
+import { quality, repeatedShare, RULES, signals } from '../stages/quality.js';
+import fc from 'fast-check';
 import { ROOT } from './helpers/cli.js';
 
 const P = [
@@ -80,5 +81,31 @@ describe('quality on the seeds', () => {
   });
   it('has defaults for every threshold in one place', () => {
     for (const r of RULES) expect(typeof r.threshold(quality.defaults)).toBe('number');
+  });
+});
+
+describe('repeated n-gram share', () => {
+  // The definition, with strings: characters (white space left out) covered by 10-character windows that occur twice or more.
+  const reference = (text: string, n: number): number => {
+    const t = text.replace(/\s+/gu, '');
+    if (t.length < n * 2) return 0;
+    const windows = Array.from({ length: t.length - n + 1 }, (_, i) => t.slice(i, i + n));
+    const counts = new Map<string, number>();
+    for (const w of windows) counts.set(w, (counts.get(w) ?? 0) + 1);
+    const covered = new Uint8Array(t.length);
+    windows.forEach((w, i) => {
+      if (counts.get(w)! > 1) covered.fill(1, i, i + n);
+    });
+    return covered.reduce((a, b) => a + b, 0) / t.length;
+  };
+  it('matches the definition on random texts with repeats', () => {
+    const piece = fc.stringOf(fc.constantFrom(...'中文字 的了\n，。ab'.split('')), { minLength: 0, maxLength: 30 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(fc.nat(7), { maxLength: 6 }), (pieces, picks) => {
+        const text = [...pieces, ...picks.map((k) => pieces[k % Math.max(1, pieces.length)] ?? '')].join('');
+        expect(repeatedShare(text, 10)).toBeCloseTo(reference(text, 10), 12);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
