@@ -191,6 +191,9 @@ export function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: Corpu
   for (const { stage, options } of resolved) if (stage.measureOnly) run(stage, options, last);
   // Rejections in stage order, each as its stage's last run made them.
   doc = { ...doc, reasons: resolved.flatMap((r) => rejects.get(r.stage.name) ?? []) };
+  for (const { stage, options } of resolved) {
+    if (stage.prepare) doc = { ...doc, data: { ...doc.data, ...stage.prepare(doc, options) } };
+  }
   return { doc, trace };
 }
 

@@ -119,6 +119,12 @@ export interface Stage<O extends object = Record<string, unknown>> {
    * document". It may reject the document and publish data; it cannot edit.
    */
   decide?(doc: Doc, options: O, ctx: CorpusContext): Pick<StageResult, 'data' | 'reject'>;
+  /**
+   * Optional work `decide` needs that depends on the document alone (a fingerprint): run
+   * with the stages (in a worker thread), on the finished text, its result merged into the
+   * document's data. `decide` must cope without it (a resumed run replays decisions on text).
+   */
+  prepare?(doc: Doc, options: O): Record<string, unknown>;
 }
 
 /** What the runner records for one stage on one document. */

@@ -17,7 +17,7 @@
 import { Changes } from '../pipeline/changes.js';
 import { dropRange, preview, round3, splitLines, type Line } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
-import { MemoryDedupIndex, type DedupIndex, type DedupIndexParams } from './dedupe/corpus-index.js';
+import { MemoryDedupIndex, type DedupIndex, type DedupIndexParams, type Fingerprint } from './dedupe/corpus-index.js';
 import { fold } from './dedupe/fold.js';
 import { hash64, windowHashes } from './dedupe/hash.js';
 import { signature } from './dedupe/minhash.js';
@@ -136,6 +136,11 @@ export const dedupe: Stage<DedupeOptions> = {
     return changes.result();
   },
 
+  prepare(doc, o) {
+    if (o.corpus === 'off' || doc.reasons.length > 0) return {};
+    return { dedupeFingerprint: fingerprint(doc.text, o) };
+  },
+
   decide(doc, o, ctx) {
     if (o.corpus === 'off') return {};
     // A document already rejected (not Chinese, too short ...) is not kept, so it cannot be the
@@ -143,12 +148,8 @@ export const dedupe: Stage<DedupeOptions> = {
     if (doc.reasons.length > 0) return {};
     const params: DedupIndexParams = { permutations: o.permutations, bands: o.bands, rows: o.rows, threshold: o.threshold, near: o.corpus === 'near' };
     const index = ctx.store<DedupIndex>(`dedupe:${JSON.stringify(params)}`, () => new MemoryDedupIndex(params));
-    const folded = fold(doc.text);
-    if (folded.length === 0) return {}; // nothing to compare: an empty document is not a copy of anything
-    const fp = {
-      exact: hash64(folded.codes),
-      signature: o.corpus === 'near' ? signature(folded.codes, { shingle: o.shingle, permutations: o.permutations }) : null,
-    };
+    const fp = (doc.data.dedupeFingerprint as Fingerprint | undefined) ?? fingerprint(doc.text, o);
+    if (!fp) return {}; // nothing to compare: an empty document is not a copy of anything
     const match = index.admit(doc.id, fp);
     if (!match) return {};
     const rule = match.exact ? 'exact-duplicate' : 'near-duplicate';
@@ -158,6 +159,16 @@ export const dedupe: Stage<DedupeOptions> = {
     };
   },
 };
+
+/** What the corpus index compares: a hash of the folded text and its MinHash signature; null for a text with nothing to compare. */
+function fingerprint(text: string, o: DedupeOptions): Fingerprint | null {
+  const folded = fold(text);
+  if (folded.length === 0) return null;
+  return {
+    exact: hash64(folded.codes),
+    signature: o.corpus === 'near' ? signature(folded.codes, { shingle: o.shingle, permutations: o.permutations }) : null,
+  };
+}
 
 interface Drop {
   rule: 'repeated-paragraph' | 'stitched-paragraph';

@@ -263,3 +263,21 @@ describe('a generated corpus of article copies', () => {
     expect(scored.length).toBeGreaterThan(200);
   });
 });
+
+describe('the corpus fingerprint', () => {
+  it('is computed with the stages (in the worker), and decide without it (a resumed run) decides the same', () => {
+    const text = '国家统计局今天发布数据，一季度国内生产总值同比增长，就业形势总体稳定，消费市场持续恢复。';
+    const withPrepared = createPipeline({ stages: ['dedupe'] });
+    const first = withPrepared.runStages({ id: 'a', source: 'a', encoding: 'utf-8', text, meta: {} });
+    expect(first.doc.data.dedupeFingerprint).toBeDefined();
+    expect(withPrepared.finish(first).decision).toBe('keep');
+    const copy = withPrepared.runStages({ id: 'b', source: 'b', encoding: 'utf-8', text: `${text}\n`, meta: {} });
+    expect(withPrepared.finish(copy).report.duplicateOf).toBe('a');
+    // The same decisions from text alone, as replay makes them.
+    const replayed = createPipeline({ stages: ['dedupe'] });
+    replayed.replay({ id: 'a', text, reasons: [] });
+    const again = replayed.runStages({ id: 'b', source: 'b', encoding: 'utf-8', text, meta: {} });
+    const { dedupeFingerprint: _, ...without } = again.doc.data;
+    expect(replayed.finish({ ...again, doc: { ...again.doc, data: without } }).report.duplicateOf).toBe('a');
+  });
+});
