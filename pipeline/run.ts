@@ -8,11 +8,11 @@ import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
-import { expandInputs, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
+import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
-import type { WorkerData, WorkerOutcome } from './worker.js';
+import { runTasks, type WorkerData, type WorkerOutcome, type WorkerTask } from './worker.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
@@ -220,9 +220,9 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     });
   };
 
-  const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure }> = stdinMode
+  const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure | { read: string } }> = stdinMode
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
-    : documents(files);
+    : documents(files, true);
 
   // The stages run in a pool of worker threads when there is more than one; what follows a
   // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
@@ -239,26 +239,27 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   // Documents go to the pool in batches: a task has a fixed cost (a message each way, and
   // tinypool reads the worker's memory use after each, which costs more than a small
   // document's stages), shared by the batch.
-  const batch: { input: InputDoc; res: (d: StagesDone) => void; rej: (e: Error) => void }[] = [];
+  // A text file is read by the worker that cleans it: reading and decoding are per-document
+  // work too, and the main thread, which every document waits on in turn, is spared them.
+  const batch: { task: WorkerTask; res: (o: WorkerOutcome) => void }[] = [];
   const flush = (): void => {
     if (!pool || batch.length === 0) return;
     const sent = batch.splice(0);
-    (pool.run(sent.map((b) => b.input)) as Promise<WorkerOutcome[]>).then(
-      (outcomes) =>
-        outcomes.forEach((o, i) => {
-          if ('done' in o) sent[i]!.res(o.done);
-          else sent[i]!.rej(new Error(o.error));
-        }),
-      (err: Error) => sent.forEach((b) => b.rej(err)),
+    (pool.run(sent.map((b) => b.task)) as Promise<WorkerOutcome[]>).then(
+      (outcomes) => outcomes.forEach((o, i) => sent[i]!.res(o)),
+      (err: Error) => sent.forEach((b) => b.res({ error: err.message })),
     );
   };
-  const runStages = (input: InputDoc): Promise<StagesDone> => {
-    if (!pool) return new Promise((res) => res(pipeline.runStages(input)));
-    return new Promise((res, rej) => {
-      batch.push({ input, res, rej });
+  const runTask = (task: WorkerTask): Promise<WorkerOutcome> => {
+    if (!pool) return new Promise((res) => res(runTasks([task], pipeline)[0]!));
+    return new Promise((res) => {
+      batch.push({ task, res });
       if (batch.length >= BATCH) flush();
     });
   };
+  /** What to do with a document once every document before it is done. */
+  const then = (source: string, o: WorkerOutcome): (() => Promise<void>) =>
+    'done' in o ? () => complete(source, o.done) : 'failure' in o ? async () => failDocument(o.failure) : async () => failDocument({ source, reason: o.error });
 
   /** A document that could not be read or cleaned: named in the summary, counted in the progress. */
   const failDocument = (f: InputFailure): void => {
@@ -299,6 +300,17 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     opts.onDocument?.(progress);
   };
 
+  /** A document an earlier run finished: its decisions replayed, its line of corpus.jsonl rebuilt. */
+  const resumed_ = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
+    pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
+    account(done.report, true);
+    if (done.report.decision === 'keep' && corpus) await corpus.write(corpusLine(id, done.text, done.report));
+    resumed++;
+    progress.documents++;
+    progress.charsIn += done.report.chars.in;
+    opts.onDocument?.(progress);
+  };
+
   /** Documents in input order, each a promise of what to do once all before it are done. */
   const queue: Promise<() => Promise<void>>[] = [];
   // Enough documents ahead for every worker to have a batch running and one waiting.
@@ -315,28 +327,25 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         progress.files = file + 1;
         lastFile = file;
       }
-      if (isFailure(raw)) {
+      if ('read' in raw) {
+        // A text file, read where it is cleaned.
+        const rawId = idFromPath(raw.read);
+        const { id, changed } = ids.allocate(rawId);
+        const done = opts.resume ? await finished(opts, id, raw.read) : undefined;
+        if (done) queue.push(Promise.resolve(resumed_(id, done)));
+        else {
+          const task: WorkerTask = { read: raw.read, id, ...(changed ? { sourceId: rawId } : {}) };
+          queue.push(runTask(task).then((o) => then(raw.read, o)));
+        }
+      } else if (isFailure(raw)) {
         queue.push(
           Promise.resolve(async () => failDocument(raw)),
         );
       } else {
         const { id, changed } = ids.allocate(raw.rawId);
         const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
-        if (done) {
-          queue.push(
-            Promise.resolve(async () => {
-              pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
-              account(done.report, true);
-              if (done.report.decision === 'keep' && corpus) {
-                await corpus.write(corpusLine(id, done.text, done.report));
-              }
-              resumed++;
-              progress.documents++;
-              progress.charsIn += done.report.chars.in;
-              opts.onDocument?.(progress);
-            }),
-          );
-        } else {
+        if (done) queue.push(Promise.resolve(resumed_(id, done)));
+        else {
           const input: InputDoc = {
             id,
             ...(changed ? { sourceId: raw.rawId } : {}),
@@ -346,12 +355,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
             meta: raw.meta,
             warnings: raw.warnings,
           };
-          queue.push(
-            runStages(input).then(
-              (stages) => () => complete(raw.source, stages),
-              (err: Error) => async () => failDocument({ source: raw.source, reason: err.message }),
-            ),
-          );
+          queue.push(runTask(input).then((o) => then(raw.source, o)));
         }
       }
       await drain(ahead);
@@ -470,11 +474,13 @@ async function* tagged<T>(items: AsyncIterable<T>): AsyncGenerator<{ file: numbe
   for await (const doc of items) yield { file: 0, doc };
 }
 
-/** Every document of every file, in input order. */
-async function* documents(files: SourceFile[]): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }> {
+/** Every document of every file, in input order; with `defer`, a text file as its path, for the worker to read. */
+function documents(files: SourceFile[], defer: true): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure | { read: string } }>;
+function documents(files: SourceFile[], defer?: false): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }>;
+async function* documents(files: SourceFile[], defer = false): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure | { read: string } }> {
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    if (f.kind === 'txt') yield { file: i, doc: readTextFile(f.path) };
+    if (f.kind === 'txt') yield { file: i, doc: defer ? { read: f.path } : readTextFile(f.path) };
     else for await (const doc of readSourceFile(f)) yield { file: i, doc };
   }
 }

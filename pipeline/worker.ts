@@ -6,27 +6,42 @@ import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type ContextSnapshot, type Pipeline, type StagesDone } from './pipeline.js';
 import type { PipelineConfig } from './config.js';
 import type { InputDoc } from './types.js';
+import { isFailure, readTextFile, type InputFailure } from './inputs.js';
 
 export interface WorkerData {
   config: PipelineConfig;
   context: ContextSnapshot;
 }
 
-/** One document's stages, or why they failed (a failure is the document's, not the batch's). */
-export type WorkerOutcome = { done: StagesDone } | { error: string };
+/** A document to clean: as read on the main thread (JSONL), or a text file to read here. */
+export type WorkerTask = InputDoc | { read: string; id: string; sourceId?: string };
 
-let pipeline: Pipeline | undefined;
+/** One document's stages; or why they failed, or why its file could not be read (the document's, not the batch's). */
+export type WorkerOutcome = { done: StagesDone } | { error: string } | { failure: InputFailure };
 
-export default function runStages(batch: InputDoc[]): WorkerOutcome[] {
-  if (!pipeline) {
-    const data = Tinypool.workerData as WorkerData;
-    pipeline = createPipeline({ ...data.config, context: MemoryCorpusContext.from(data.context) });
-  }
-  return batch.map((input) => {
+/** Cleans a batch: each file read, each document through every stage's `apply`. Also used on the main thread without workers. */
+export function runTasks(batch: WorkerTask[], pipeline: Pipeline): WorkerOutcome[] {
+  return batch.map((task): WorkerOutcome => {
+    let input: InputDoc;
+    if ('read' in task) {
+      const raw = readTextFile(task.read);
+      if (isFailure(raw)) return { failure: raw };
+      input = { id: task.id, ...(task.sourceId !== undefined ? { sourceId: task.sourceId } : {}), source: raw.source, encoding: raw.encoding, text: raw.text, meta: raw.meta, warnings: raw.warnings };
+    } else input = task;
     try {
-      return { done: pipeline!.runStages(input) };
+      return { done: pipeline.runStages(input) };
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }
   });
+}
+
+let pipeline: Pipeline | undefined;
+
+export default function runBatch(batch: WorkerTask[]): WorkerOutcome[] {
+  if (!pipeline) {
+    const data = Tinypool.workerData as WorkerData;
+    pipeline = createPipeline({ ...data.config, context: MemoryCorpusContext.from(data.context) });
+  }
+  return runTasks(batch, pipeline);
 }
