@@ -123,3 +123,10 @@ export function isSpace(c: number): boolean {
     c === 0xfeff
   );
 }
+
+/** A lookup table of UTF-16 units: 1 for each character of `chars` (all in the BMP). A Set of numbers costs a hash probe per character. */
+export function unitTable(chars: string | Iterable<number>): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const c of typeof chars === 'string' ? [...chars].map((ch) => ch.charCodeAt(0)) : chars) table[c] = 1;
+  return table;
+}

@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { charCount, dropRange, isHan, isSpace, splitLines } from '../pipeline/text.js';
+import { charCount, dropRange, isHan, isSpace, splitLines, unitTable } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
 export interface BoilerplateOptions {
@@ -81,7 +81,7 @@ const ANY_PATTERN = alternation(PATTERNS.filter((p) => p.scope === 'any'));
 /** Pieces of a menu line: spaces and the separators sites put between links. */
 const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
 /** NAV_SEPARATORS as a set of UTF-16 units (every \s is one unit). */
-const NAV_SEPARATOR_CHARS = new Set(Array.from({ length: 0x10000 }, (_, c) => c).filter((c) => NAV_SEPARATORS.test(String.fromCharCode(c))));
+const NAV_SEPARATOR_CHARS = unitTable(Array.from({ length: 0x10000 }, (_, c) => c).filter((c) => NAV_SEPARATORS.test(String.fromCharCode(c))));
 /** The longest menu word. */
 const MAX_NAV_WORD = Math.max(0, ...[...NAV_WORDS.keys()].map((w) => w.length));
 /** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
@@ -111,11 +111,11 @@ interface Features {
 }
 
 /** Sentence punctuation wherever it stands. */
-const CJK_MARKS = new Set([...'，。、；：！？…'].map((c) => c.codePointAt(0)!));
+const CJK_MARKS = unitTable('，。、；：！？…');
 /** ASCII marks, sentence punctuation only next to Han text (not in 3,930 or 4.7). */
-const ASCII_MARKS = new Set([...',;:!?'].map((c) => c.codePointAt(0)!));
+const ASCII_MARKS = unitTable(',;:!?');
 /** Last characters that end a sentence or a clause. */
-const SENTENCE_ENDS = new Set([...'。！？!?…；;，,、："\'”’」』）)】'].map((c) => c.codePointAt(0)!));
+const SENTENCE_ENDS = unitTable('。！？!?…；;，,、："\'”’」』）)】');
 
 /** Code points of the line without white space; reused from line to line. */
 let compact = new Int32Array(256);
@@ -148,23 +148,23 @@ export function features(line: string): Features {
     else if (c === 0x3001) {
       enumCommas++;
       punct++;
-    } else if (CJK_MARKS.has(c)) punct++;
-    else if (ASCII_MARKS.has(c)) {
+    } else if (c < 0x10000 && CJK_MARKS[c] === 1) punct++;
+    else if (c < 0x80 && ASCII_MARKS[c] === 1) {
       const next = k + 1 < n ? compact[k + 1]! : -1;
       const afterHan = k > 0 && isHan(compact[k - 1]!) && !(next >= 0x30 && next <= 0x39);
       if (afterHan || (next >= 0 && isHan(next))) punct++;
     }
   }
-  return { n, enumCommas, han, punct, endsSentence: n > 0 && SENTENCE_ENDS.has(compact[n - 1]!) };
+  return { n, enumCommas, han, punct, endsSentence: n > 0 && compact[n - 1]! < 0x10000 && SENTENCE_ENDS[compact[n - 1]!] === 1 };
 }
 
 function isNav(line: string): boolean {
   if (NAV_WORDS.has(line)) return true;
   // A menu line starts with a menu word: look at the first piece before splitting the line.
   let first = 0;
-  while (first < line.length && NAV_SEPARATOR_CHARS.has(line.charCodeAt(first))) first++;
+  while (first < line.length && NAV_SEPARATOR_CHARS[line.charCodeAt(first)] === 1) first++;
   let end = first;
-  while (end < line.length && !NAV_SEPARATOR_CHARS.has(line.charCodeAt(end))) end++;
+  while (end < line.length && NAV_SEPARATOR_CHARS[line.charCodeAt(end)] === 0) end++;
   if (end === line.length || end - first > MAX_NAV_WORD || !NAV_WORDS.has(line.slice(first, end))) return false;
   const pieces = line.split(NAV_SEPARATORS).filter(Boolean);
   return pieces.length > 1 && pieces.every((p) => NAV_WORDS.has(p));

@@ -17,7 +17,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readTable, TableError } from '../pipeline/tables.js';
-import { countHan, round3 } from '../pipeline/text.js';
+import { countHan, round3, unitTable } from '../pipeline/text.js';
 import { dataPath } from '../pipeline/paths.js';
 import type { Stage } from '../pipeline/types.js';
 import { languageModel, type LanguageModel } from './despin/lm.js';
@@ -126,14 +126,14 @@ export function findCandidates(text: string, table: Table): Candidate[] {
 }
 
 /** Characters that end a sentence, for the window a candidate is judged in. */
-const SENTENCE_END = new Set([...'。！？!?；;\n'].map((c) => c.charCodeAt(0)));
+const SENTENCE_END = unitTable('。！？!?；;\n');
 
 /** The sentence around [start, end): offsets of its first and past-last characters. */
 function sentenceAround(text: string, start: number, end: number): [number, number] {
   let a = start;
-  while (a > 0 && !SENTENCE_END.has(text.charCodeAt(a - 1))) a--;
+  while (a > 0 && SENTENCE_END[text.charCodeAt(a - 1)] === 0) a--;
   let b = end;
-  while (b < text.length && !SENTENCE_END.has(text.charCodeAt(b))) b++;
+  while (b < text.length && SENTENCE_END[text.charCodeAt(b)] === 0) b++;
   return [a, b];
 }
 
