@@ -58,6 +58,10 @@ export interface Pipeline {
   readonly needsScan: boolean;
   /** First pass: feed every document's text before processing any (stages with `scan`). */
   scan(text: string): void;
+  /** `scan` in two halves: what the stages count in a document (no other document needed) ... */
+  scanSummary(text: string): unknown[];
+  /** ... and adding it to the corpus context, on the pipeline that owns it. */
+  tally(summary: unknown[]): void;
   /** Cleans one document. Throws StageError when a stage fails. */
   process(input: InputDoc): CleanResult;
   /**
@@ -80,15 +84,21 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const context = options.context ?? new MemoryCorpusContext();
   const scanners = resolved.filter((r) => r.stage.scan);
   let scanned = 0;
+  const scanSummary = (text: string): unknown[] => scanners.map(({ stage, options: o }) => stage.scan!(text, o));
+  const tally = (summary: unknown[]): void => {
+    scanners.forEach(({ stage, options: o }, i) => stage.tally?.(summary[i], o, context));
+    context.scannedDocuments = ++scanned;
+  };
 
   return {
     stages: resolved.map((r) => r.stage.name),
     context,
     needsScan: scanners.length > 0,
     scan(text) {
-      for (const { stage, options: o } of scanners) stage.scan!(text, o, context);
-      context.scannedDocuments = ++scanned;
+      tally(scanSummary(text));
     },
+    scanSummary,
+    tally,
     process(input) {
       return decide(resolved, runStages(resolved, input, context), context);
     },

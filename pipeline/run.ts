@@ -11,7 +11,7 @@ import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import Tinypool from 'tinypool';
-import { createPipeline, MemoryCorpusContext, type StagesDone } from './pipeline.js';
+import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
 import { runTasks, type WorkerData, type WorkerOutcome, type WorkerTask } from './worker.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
@@ -153,11 +153,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
 
   // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
-  if (pipeline.needsScan && !stdinMode) {
-    for await (const item of documents(files)) {
-      if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
-    }
-  }
+  if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
 
   const stageTotals = new Map<string, StageSummary>();
   for (const name of pipeline.stages) {
@@ -392,6 +388,53 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
   }
   return summary;
+}
+
+/**
+ * The first pass, for stages that count across the corpus before cleaning. With workers,
+ * text files are read and reduced in the pool (reading is most of the work) and only the
+ * counting happens here.
+ */
+async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOptions): Promise<void> {
+  const workers = opts.workers ?? 1;
+  if (workers <= 1) {
+    for await (const item of documents(files)) if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
+    return;
+  }
+  const pool = new Tinypool({
+    filename: new URL('./worker.js', import.meta.url).href,
+    name: 'scan',
+    minThreads: workers,
+    maxThreads: workers,
+    workerData: { config: opts.config, context: { scannedDocuments: undefined, stores: [] } } satisfies WorkerData,
+  });
+  try {
+    const inFlight = new Set<Promise<void>>();
+    const send = async (paths: string[]): Promise<void> => {
+      const job = (pool.run(paths) as Promise<(unknown[] | null)[]>).then((summaries) => {
+        for (const s of summaries) if (s) pipeline.tally(s);
+      });
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job)).catch(() => undefined);
+      if (inFlight.size >= workers * 2) await Promise.race(inFlight);
+    };
+    let paths: string[] = [];
+    for (const f of files) {
+      if (f.kind === 'txt') {
+        paths.push(f.path);
+        if (paths.length >= BATCH * 4) {
+          await send(paths);
+          paths = [];
+        }
+      } else {
+        for await (const doc of readSourceFile(f)) if (!isFailure(doc)) pipeline.scan(doc.text);
+      }
+    }
+    if (paths.length > 0) await send(paths);
+    await Promise.all(inFlight);
+  } finally {
+    await pool.destroy();
+  }
 }
 
 /** A document's line of corpus.jsonl (and of stdout in stdin mode). */

@@ -103,7 +103,13 @@ export interface Stage<O extends object = Record<string, unknown>> {
    * Optional first pass over the corpus, before any document is cleaned
    * (e.g. counting lines that recur across documents). Gets the text as read.
    */
-  scan?(text: string, options: O, ctx: CorpusContext): void;
+  scan?(text: string, options: O): unknown;
+  /**
+   * Adds what `scan` returned for one document to the corpus context. The scan pass is in
+   * these two halves so that reading and reducing documents can run in worker threads
+   * while the counting stays on the thread that owns the context.
+   */
+  tally?(summary: unknown, options: O, ctx: CorpusContext): void;
   apply(doc: Doc, options: O, ctx: CorpusContext): StageResult;
   /**
    * `line` when what the stage does to a line depends on that line alone (character

@@ -38,6 +38,15 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline): WorkerOutcome
 
 let pipeline: Pipeline | undefined;
 
+/** The scan pass's first half for a batch of text files: each read here and reduced to what the stages count; null for a file that cannot be read. */
+export function scan(paths: string[]): (unknown[] | null)[] {
+  pipeline ??= createPipeline((Tinypool.workerData as WorkerData).config);
+  return paths.map((path) => {
+    const raw = readTextFile(path);
+    return isFailure(raw) ? null : pipeline!.scanSummary(raw.text);
+  });
+}
+
 export default function runBatch(batch: WorkerTask[]): WorkerOutcome[] {
   if (!pipeline) {
     const data = Tinypool.workerData as WorkerData;

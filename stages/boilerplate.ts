@@ -264,15 +264,19 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     recurringMinCorpus: 50,
   },
 
-  scan(text, _options, ctx) {
-    const { counts } = recurringIndex(ctx);
+  scan(text) {
+    // The document's distinct line keys.
     const seen = new Set<number>();
     for (const raw of text.split(/\r\n|[\n\r\u2028\u2029]/u)) {
       const key = lineKey(raw);
-      if (key === 0 || seen.has(key)) continue;
-      seen.add(key);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (key !== 0) seen.add(key);
     }
+    return [...seen];
+  },
+
+  tally(summary, _options, ctx) {
+    const { counts } = recurringIndex(ctx);
+    for (const key of summary as number[]) counts.set(key, (counts.get(key) ?? 0) + 1);
   },
 
   apply(doc, o, ctx) {

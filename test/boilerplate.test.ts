@@ -118,7 +118,7 @@ describe('boilerplate: lines recurring across a corpus', () => {
   function cleanWithCorpus(minCorpus: number): string {
     const ctx = new MemoryCorpusContext();
     const options = { ...boilerplate.defaults, recurringMinDocs: 5, recurringMinCorpus: minCorpus };
-    docs.forEach((d) => boilerplate.scan!(d, options, ctx));
+    docs.forEach((d) => boilerplate.tally!(boilerplate.scan!(d, options), options, ctx));
     ctx.scannedDocuments = docs.length;
     const r = boilerplate.apply(makeDoc(docs[0]!), options, ctx);
     return applyEdits(docs[0]!, r.edits ?? []);
