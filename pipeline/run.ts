@@ -26,7 +26,7 @@ export interface RunOptions {
   out?: string;
   /** Folder for per-document reports, summary.json and index.html. */
   reports?: string;
-  /** Worker threads for the stages; 1 (the default) runs them on the main thread. */
+  /** Worker threads for the stages; 0 (the default) runs them on the main thread. */
   workers?: number;
   config: PipelineConfig;
   stdin?: Readable;
@@ -224,7 +224,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
   // document at a time in input order, whatever order the workers finish in.
   const pool =
-    (opts.workers ?? 1) > 1 && pipeline.context instanceof MemoryCorpusContext
+    (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
       ? new Tinypool({
           filename: new URL('./worker.js', import.meta.url).href,
           minThreads: opts.workers,
@@ -310,7 +310,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   /** Documents in input order, each a promise of what to do once all before it are done. */
   const queue: Promise<() => Promise<void>>[] = [];
   // Enough documents ahead for every worker to have a batch running and one waiting.
-  const ahead = pool ? (opts.workers ?? 1) * BATCH * 2 + BATCH : 1;
+  const ahead = pool ? (opts.workers ?? 0) * BATCH * 2 + BATCH : 1;
   const drain = async (keep: number): Promise<void> => {
     if (queue.length > keep) flush();
     while (queue.length > keep) await (await queue.shift()!)();
@@ -396,8 +396,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
  * counting happens here.
  */
 async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOptions): Promise<void> {
-  const workers = opts.workers ?? 1;
-  if (workers <= 1) {
+  const workers = opts.workers ?? 0;
+  if (workers < 1) {
     for await (const item of documents(files)) if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
     return;
   }

@@ -223,7 +223,8 @@ describe('zhclean run on a crawl with copies', () => {
       expect(zhclean(['run', crawl, '--out', out, '--reports', join(work, `rep-${workers}`), '--workers', workers]).status).toBe(0);
       return tree(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
     };
-    const one = outputs('1');
+    const one = outputs('0');
+    expect(outputs('1')).toEqual(one);
     expect(outputs('3')).toEqual(one);
     expect(one.filter(([f]) => !f.startsWith('rejected/') && f !== 'corpus.jsonl').map(([f]) => f)).toEqual(SEED_IDS.map((_, i) => `d0${i}.txt`));
   });
@@ -269,7 +270,7 @@ describe('zhclean usage', () => {
   it.each([
     [['run', '--bogus']],
     [['run', '--concurrency', '8']], // gone: files are read and written synchronously
-    [['run', '--workers', '0']],
+    [['run', '--workers', '-1']],
     [['run', '--stages', 'normalize,nope']],
     [['run', '-', 'seeds']],
     [['frobnicate']],
