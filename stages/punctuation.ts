@@ -9,7 +9,7 @@
 // table exercises each. One finding per rule per document, with a count.
 
 import { Changes } from '../pipeline/changes.js';
-import { lineAt } from '../pipeline/text.js';
+import { isHan, lineAt } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface PunctuationOptions {
@@ -51,10 +51,6 @@ const CANDIDATES = /[\n,:;?!()「」『』\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5
 const MARKS: Record<string, RuleId> = { ',': 'ascii-comma', ':': 'ascii-colon', ';': 'ascii-semicolon', '?': 'ascii-question', '!': 'ascii-exclamation' };
 const FULL: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！', '(': '（', ')': '）' };
 const CORNER: Record<string, string> = { '「': '“', '」': '”', '『': '‘', '』': '’' };
-
-function isHan(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
-}
 
 /** Han, CJK punctuation (、。《》「」【】), full-width punctuation, curly quotes, — and …: the Chinese side of a mark. */
 function isChinese(c: number): boolean {
