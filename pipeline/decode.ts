@@ -67,15 +67,9 @@ function tally(text: string, withCommon: boolean): Tally {
   let han = 0;
   let commonCount = 0;
   for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
+    const c = text.codePointAt(i)!;
+    if (c > 0xffff) i++;
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
     chars++;
     if (c === 0xfffd || c < 0x20 || c === 0x7f || (c >= 0xe000 && c <= 0xf8ff)) bad++;
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x3134f)) {

@@ -93,15 +93,8 @@ export function isHan(c: number): boolean {
 export function countHan(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x2e80) continue;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
+    const c = text.codePointAt(i)!;
+    if (c > 0xffff) i++;
     if (isHan(c)) n++;
   }
   return n;

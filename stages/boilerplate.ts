@@ -129,14 +129,8 @@ export function features(line: string): Features {
   if (compact.length < line.length) compact = new Int32Array(line.length * 2);
   let n = 0;
   for (let i = 0; i < line.length; i++) {
-    let c = line.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
-      const d = line.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
+    const c = line.codePointAt(i)!;
+    if (c > 0xffff) i++;
     if (!isSpace(c)) compact[n++] = c;
   }
   let enumCommas = 0;
@@ -181,19 +175,15 @@ export function lineKey(line: string): number {
   if (keyUnits.length < line.length) keyUnits = new Uint16Array(line.length * 2);
   let n = 0;
   for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
-      const d = line.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        if (!KEY_SKIP.test(line.slice(i, i + 2))) {
-          keyUnits[n++] = c;
-          keyUnits[n++] = d;
-        }
-        i++;
-        continue;
+    const c = line.codePointAt(i)!;
+    if (c > 0xffff) {
+      // An astral character (rare): the regex decides; both its units are hashed.
+      if (!KEY_SKIP.test(String.fromCodePoint(c))) {
+        keyUnits[n++] = line.charCodeAt(i);
+        keyUnits[n++] = line.charCodeAt(i + 1);
       }
-    }
-    if ((skipBits[c >> 3]! & (1 << (c & 7))) === 0) keyUnits[n++] = c;
+      i++;
+    } else if ((skipBits[c >> 3]! & (1 << (c & 7))) === 0) keyUnits[n++] = c;
   }
   if (n === 0) return 0;
   let h1 = 0x811c9dc5;
