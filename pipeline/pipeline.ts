@@ -213,7 +213,7 @@ export function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: Corpu
  * find something new.
  */
 function changesLines(text: string, e: { start: number; end: number; text: string }): boolean {
-  const removedBreak = text.lastIndexOf('\n', e.end - 1) >= e.start;
+  const removedBreak = e.end > e.start && text.lastIndexOf('\n', e.end - 1) >= e.start;
   const insertsBreak = e.text.includes('\n');
   if (!removedBreak && !insertsBreak) return false;
   const breakBefore = e.start === 0 || text.charCodeAt(e.start - 1) === 10;

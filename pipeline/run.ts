@@ -220,7 +220,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
     : documents(files, true);
 
-  // The stages run in a pool of worker threads when there is more than one; what follows a
+  // The stages run in a pool of worker threads when `workers` is 1 or more; what follows a
   // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
   // document at a time in input order, whatever order the workers finish in.
   const pool =
@@ -234,9 +234,9 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       : undefined;
   // Documents go to the pool in batches: a task has a fixed cost (a message each way, and
   // tinypool reads the worker's memory use after each, which costs more than a small
-  // document's stages), shared by the batch.
-  // A text file is read by the worker that cleans it: reading and decoding are per-document
-  // work too, and the main thread, which every document waits on in turn, is spared them.
+  // document's stages), shared by the batch. A text file is read by the worker that cleans
+  // it: reading and decoding are per-document work too, and the main thread, which every
+  // document waits on in turn, is spared them.
   const batch: { task: WorkerTask; res: (o: WorkerOutcome) => void }[] = [];
   const flush = (): void => {
     if (!pool || batch.length === 0) return;
@@ -297,7 +297,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
 
   /** A document an earlier run finished: its decisions replayed, its line of corpus.jsonl rebuilt. */
-  const resumed_ = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
+  const replayFinished = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
     pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
     account(done.report, true);
     if (done.report.decision === 'keep' && corpus) await corpus.write(corpusLine(id, done.text, done.report));
@@ -328,7 +328,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         const rawId = idFromPath(raw.read);
         const { id, changed } = ids.allocate(rawId);
         const done = opts.resume ? await finished(opts, id, raw.read) : undefined;
-        if (done) queue.push(Promise.resolve(resumed_(id, done)));
+        if (done) queue.push(Promise.resolve(replayFinished(id, done)));
         else {
           const task: WorkerTask = { read: raw.read, id, ...(changed ? { sourceId: rawId } : {}) };
           queue.push(runTask(task).then((o) => then(raw.read, o)));
@@ -340,7 +340,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       } else {
         const { id, changed } = ids.allocate(raw.rawId);
         const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
-        if (done) queue.push(Promise.resolve(resumed_(id, done)));
+        if (done) queue.push(Promise.resolve(replayFinished(id, done)));
         else {
           const input: InputDoc = {
             id,
