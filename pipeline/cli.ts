@@ -46,7 +46,7 @@ Options:
                       (default: output)
   --reports DIR       DIR/<id>.json, DIR/summary.json, DIR/index.html (default: reports)
   --workers N         worker threads for the stages; 0 runs them on the main thread (default:
-                      one fewer than the cores, the main thread being busy too; here ${defaultWorkers()})
+                      one fewer than the cores from three cores up, else 0; here ${defaultWorkers()})
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
   --config FILE       JSON: {"stages": [...], "options": {"<stage>": {...}}}
   --resume            continue an interrupted run into the same --out and --reports:
@@ -95,13 +95,17 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 }
 
 /**
- * Worker threads by default: one fewer than the cores. The main thread makes the corpus
- * decisions and writes every document in input order, so it keeps a core busy; one worker
- * per core made three busy threads on two cores, with a third more CPU for the same wall
- * time (measured with `npm run bench`). On one core the stages run on the main thread.
+ * Worker threads by default. The main thread makes the corpus decisions and writes every
+ * document in input order, so it keeps a core busy: with three cores or more, one worker
+ * per remaining core. With two, the pool costs more than it gives (measured with
+ * `npm run bench` on 40 MB, two runs each: the main thread alone 11.3-12.1 s wall and
+ * 13.3-13.9 s CPU; one worker 15.6-16.4 s and 19.7-20.4 s; two workers 12.2-12.6 s and
+ * 20.3-21.2 s): each document's results are copied between threads, and every thread
+ * compiles the stages anew, so the stages stay on the main thread.
  */
 function defaultWorkers(): number {
-  return Math.max(0, availableParallelism() - 1);
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : cores - 1;
 }
 
 async function cmdRun(args: string[]): Promise<number> {
