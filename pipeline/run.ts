@@ -277,7 +277,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     account(report, false);
     const line = corpusLine(result.id, result.text, report);
     if (result.decision === 'keep') {
-      if (corpus) await corpus.write(line);
+      corpus?.write(line);
       if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
     }
     // The page's view of the document, while the budget lasts.
@@ -300,7 +300,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const replayFinished = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
     pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
     account(done.report, true);
-    if (done.report.decision === 'keep' && corpus) await corpus.write(corpusLine(id, done.text, done.report));
+    if (done.report.decision === 'keep') corpus?.write(corpusLine(id, done.text, done.report));
     resumed++;
     progress.documents++;
     progress.charsIn += done.report.chars.in;
@@ -357,9 +357,9 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       await drain(ahead);
     }
     await drain(0);
-    await corpus?.commit();
+    corpus?.commit();
   } catch (err) {
-    await corpus?.abort();
+    corpus?.abort();
     throw err;
   } finally {
     await pool?.destroy();
