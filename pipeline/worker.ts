@@ -1,7 +1,8 @@
-// A worker thread of the run's pool: runs every stage's `apply` on the documents it
-// is sent. The pipeline (tables, models) is built once per worker; the corpus context
-// is the scan pass's snapshot, sent by the main thread. Corpus decisions (dedup) are
-// not made here: the main thread makes them in input order.
+// A worker thread of the run's pools. In the cleaning pool it runs every stage's `apply`
+// on the documents it is sent, reading and decoding text files itself; the pipeline
+// (tables, models) is built once per worker, with the scan pass's corpus context sent by
+// the main thread. Corpus decisions (dedup) are not made here: the main thread makes them
+// in input order. In the scan pool (`scan`) it reduces files to what the scan counts.
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type ContextSnapshot, type Pipeline, type StagesDone } from './pipeline.js';
 import type { PipelineConfig } from './config.js';
@@ -36,14 +37,16 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline): WorkerOutcome
   });
 }
 
+/** The scan pool's pipeline (no corpus context) and the cleaning pool's: one per worker, never both. */
+let scanning: Pipeline | undefined;
 let pipeline: Pipeline | undefined;
 
 /** The scan pass's first half for a batch of text files: each read here and reduced to what the stages count; null for a file that cannot be read. */
 export function scan(paths: string[]): (unknown[] | null)[] {
-  pipeline ??= createPipeline((Tinypool.workerData as WorkerData).config);
+  scanning ??= createPipeline((Tinypool.workerData as WorkerData).config);
   return paths.map((path) => {
     const raw = readTextFile(path);
-    return isFailure(raw) ? null : pipeline!.scanSummary(raw.text);
+    return isFailure(raw) ? null : scanning!.scanSummary(raw.text);
   });
 }
 
