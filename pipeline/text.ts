@@ -123,3 +123,10 @@ export function unitTable(chars: string | Iterable<number>): Uint8Array {
   for (const c of typeof chars === 'string' ? [...chars].map((ch) => ch.charCodeAt(0)) : chars) table[c] = 1;
   return table;
 }
+
+/** The table of the BMP characters (surrogates left out) a one-character regex matches: the regex tested once per unit, not per line. */
+export function unitsMatching(regex: RegExp): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if ((c < 0xd800 || c > 0xdfff) && regex.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
+}

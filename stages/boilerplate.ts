@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { charCount, dropRange, isHan, isSpace, splitLines, unitTable } from '../pipeline/text.js';
+import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
 export interface BoilerplateOptions {
@@ -81,7 +81,7 @@ const ANY_PATTERN = alternation(PATTERNS.filter((p) => p.scope === 'any'));
 /** Pieces of a menu line: spaces and the separators sites put between links. */
 const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
 /** NAV_SEPARATORS as a set of UTF-16 units (every \s is one unit). */
-const NAV_SEPARATOR_CHARS = unitTable(Array.from({ length: 0x10000 }, (_, c) => c).filter((c) => NAV_SEPARATORS.test(String.fromCharCode(c))));
+const NAV_SEPARATOR_CHARS = unitsMatching(NAV_SEPARATORS);
 /** The longest menu word. */
 const MAX_NAV_WORD = Math.max(0, ...[...NAV_WORDS.keys()].map((w) => w.length));
 /** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
@@ -183,7 +183,7 @@ export function lineKey(line: string): number {
         keyUnits[n++] = line.charCodeAt(i + 1);
       }
       i++;
-    } else if ((skipBits[c >> 3]! & (1 << (c & 7))) === 0) keyUnits[n++] = c;
+    } else if (KEY_SKIP_UNITS[c] === 0) keyUnits[n++] = c;
   }
   if (n === 0) return 0;
   let h1 = 0x811c9dc5;
@@ -198,12 +198,8 @@ export function lineKey(line: string): number {
 
 /** What a line key leaves out: white space, punctuation, symbols, digits. */
 const KEY_SKIP = /^[\s\p{P}\p{S}\d]$/u;
-/** KEY_SKIP for every BMP code unit, as a bitmap: tested once per unit, not once per line. */
-const skipBits = new Uint8Array(0x10000 >> 3);
-for (let c = 0; c < 0x10000; c++) {
-  if (c >= 0xd800 && c <= 0xdfff) continue;
-  if (KEY_SKIP.test(String.fromCharCode(c))) skipBits[c >> 3]! |= 1 << (c & 7);
-}
+/** KEY_SKIP for every BMP code unit. */
+const KEY_SKIP_UNITS = unitsMatching(KEY_SKIP);
 let keyUnits = new Uint16Array(256);
 
 interface RecurringIndex {

@@ -19,7 +19,7 @@
 // Headings, list items and lines that open a new paragraph are never joined.
 
 import { Changes } from '../pipeline/changes.js';
-import { charCount, splitLines, type Line } from '../pipeline/text.js';
+import { charCount, splitLines, unitTable, type Line } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface ReflowOptions {
@@ -43,7 +43,6 @@ const LIST_TAIL = /[|｜·•]\s*$/u;
 const OPEN_END = /[，,、（(“‘「『《【〔—–-]$/u;
 /** A line starting with one of these continues the one before: no paragraph starts with a comma or a closing mark. */
 const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
-/** Inner punctuation of running prose: ，。、；：！？,; (PUNCT_UNIT below). */
 /** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
 const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
 /**
@@ -76,9 +75,8 @@ PAIRS.forEach(([open, close], k) => {
   BRACKET[open.charCodeAt(0)] = k + 1;
   BRACKET[close.charCodeAt(0)] = -(k + 1);
 });
-/** PUNCT by UTF-16 unit. */
-const PUNCT_UNIT = new Uint8Array(0x10000);
-for (const c of '，。、；：！？,;') PUNCT_UNIT[c.charCodeAt(0)] = 1;
+/** Inner punctuation of running prose, by UTF-16 unit. */
+const PUNCT_UNIT = unitTable('，。、；：！？,;');
 
 /**
  * What the joiner knows of the paragraph built so far, kept up to date line by

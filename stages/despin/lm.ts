@@ -13,7 +13,7 @@
 // prefix of a word (a prefix that is no word has no probability). Scoring then reads
 // the text's character codes and stops extending a word as soon as no dictionary word
 // starts that way, without cutting a substring; loading parses the file's bytes once.
-// Load: about 0.1 s and 40 MB per thread (a Map of strings took 0.6 s).
+// Load: about 0.17 s and 17 MB of tables per thread (a Map of strings took 0.6 s).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
