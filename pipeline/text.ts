@@ -100,21 +100,12 @@ export function countHan(text: string): number {
   return n;
 }
 
-/** White space, as /\s/u matches it. */
+/** White space, as /\s/u matches it. Han text is tested first: two comparisons say no. */
 export function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  if (c > 0x3000) return c === 0xfeff;
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 /** A lookup table of UTF-16 units: 1 for each character of `chars` (all in the BMP). A Set of numbers costs a hash probe per character. */

@@ -23,6 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
+import { LiteralFilter, requiredLiterals } from './boilerplate/literals.js';
 import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
@@ -68,15 +69,14 @@ const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
 const NAV_WORDS = readWords('stages', 'boilerplate', 'nav-words.tsv');
 
 /**
- * All patterns as one alternation, and those of scope `any`: most lines match none, and one
- * test of the alternation tells so where testing each pattern in turn cost a call apiece.
- * Only a line that matches it is tested pattern by pattern, for the first that matches.
+ * The words each pattern's matches must contain (boilerplate/literals.ts): one look over a
+ * line tells which patterns can match it, and only those are tried. Most lines are prose
+ * that holds none of the words, and no pattern is run on them.
  */
-function alternation(patterns: readonly { regex: RegExp }[]): RegExp {
-  return patterns.length === 0 ? /(?!)/u : new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'u');
-}
-const SOME_PATTERN = alternation(PATTERNS);
-const ANY_PATTERN = alternation(PATTERNS.filter((p) => p.scope === 'any'));
+const LITERALS = new LiteralFilter(PATTERNS.map((p) => requiredLiterals(p.regex.source)));
+/** The same for the patterns of scope `any`, the only ones tried on prose. */
+const ANY_PATTERNS = PATTERNS.filter((p) => p.scope === 'any');
+const ANY_LITERALS = new LiteralFilter(ANY_PATTERNS.map((p) => requiredLiterals(p.regex.source)));
 
 /** Pieces of a menu line: spaces and the separators sites put between links. */
 const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
@@ -215,9 +215,11 @@ function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return { cls: 'bad', rule: 'nav', reason: REASONS.nav! };
   const hanShare = f.n > 0 ? f.han / f.n : 0;
   const prose = f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4;
-  if ((prose ? ANY_PATTERN : SOME_PATTERN).test(line)) {
-    for (const p of PATTERNS) {
-      if ((p.scope === 'any' || !prose) && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+  const [patterns, filter] = prose ? [ANY_PATTERNS, ANY_LITERALS] : [PATTERNS, LITERALS];
+  if (filter.scan(line)) {
+    for (let k = 0; k < patterns.length; k++) {
+      const p = patterns[k]!;
+      if (filter.hits[k] === 1 && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
     }
   }
   if (prose) return { cls: 'good' };

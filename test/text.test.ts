@@ -1,7 +1,7 @@
 // Text helpers the stages share: the Han test by code-point ranges must agree with
 // Unicode's Script=Han, which stages used to match with a regex.
 import { describe, expect, it } from 'vitest';
-import { countHan, isHan } from '../pipeline/text.js';
+import { countHan, isHan, isSpace } from '../pipeline/text.js';
 
 describe('isHan', () => {
   it('agrees with /\\p{Script=Han}/u on every assigned code point', () => {
@@ -25,5 +25,17 @@ describe('countHan', () => {
     expect(countHan('𠀀字\ud840')).toBe(2); // a lone high surrogate is no character
     const text = '据新华社北京电 3月5日，第十四届全国人大𠮷会议开幕。';
     expect(countHan(text)).toBe(text.match(/\p{Script=Han}/gu)!.length);
+  });
+});
+
+describe('isSpace', () => {
+  it('agrees with /\\s/u on every code point', () => {
+    const space = /^\s$/u;
+    const disagree: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      if (isSpace(c) !== space.test(String.fromCodePoint(c))) disagree.push(c.toString(16));
+    }
+    expect(disagree).toEqual([]);
   });
 });
