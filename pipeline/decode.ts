@@ -11,6 +11,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dataPath } from './paths.js';
+import { isSpace } from './text.js';
 
 export class NotTextError extends Error {
   constructor(message: string) {
@@ -161,4 +162,55 @@ function checked(d: Decoded): Decoded {
     );
   }
   return d;
+}
+
+/**
+ * The code points of a file that is plain UTF-8 text, written into `out` (grown as needed;
+ * returned with the count), without making a string: the scan pass reads every file once
+ * more than cleaning does, and only counts its lines, which needs no string. "Plain" is
+ * what `decode` takes as it is: no byte-order mark, valid UTF-8, no NUL, no replacement,
+ * control or private-use characters, not only white space. Anything else gives undefined
+ * and the caller decodes the file (`decode` and its checks decide about it).
+ */
+export function plainUtf8CodePoints(bytes: Uint8Array, out: Int32Array): { codePoints: Int32Array; length: number } | undefined {
+  const size = bytes.length;
+  if (size === 0 || (size >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
+  const cps = out.length >= size ? out : new Int32Array(size); // never more code points than bytes
+  let n = 0;
+  let text = false; // a character other than white space seen
+  for (let i = 0; i < size; ) {
+    const b = bytes[i]!;
+    let c: number;
+    if (b < 0x80) {
+      // Controls other than tab, line feed, carriage return (and the vertical tab and form
+      // feed, white space that `decode` still counts as control codes) are not plain text.
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
+      c = b;
+      i++;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      const b1 = bytes[i + 1]!;
+      if (i + 1 >= size || (b1 & 0xc0) !== 0x80) return undefined;
+      c = ((b & 0x1f) << 6) | (b1 & 0x3f);
+      i += 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      const b1 = bytes[i + 1]!;
+      const b2 = bytes[i + 2]!;
+      if (i + 2 >= size || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return undefined;
+      if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f)) return undefined; // overlong; surrogates
+      c = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+      if (c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) return undefined;
+      i += 3;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      const b1 = bytes[i + 1]!;
+      const b2 = bytes[i + 2]!;
+      const b3 = bytes[i + 3]!;
+      if (i + 3 >= size || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return undefined;
+      if ((b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return undefined; // overlong; above U+10FFFF
+      c = ((b & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
+      i += 4;
+    } else return undefined;
+    if (!text && !isSpace(c)) text = true; // \s: what String.prototype.trim removes
+    cps[n++] = c;
+  }
+  return text ? { codePoints: cps, length: n } : undefined;
 }

@@ -3,6 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { resolveStages, type PipelineConfig, type ResolvedStage } from './config.js';
+import { plainUtf8CodePoints } from './decode.js';
 import { applyEdits } from './edits.js';
 import { charCount, round3 } from './text.js';
 import type { CleanResult, CorpusContext, Doc, Finding, InputDoc, Report, StageResult, StageTrace } from './types.js';
@@ -60,6 +61,11 @@ export interface Pipeline {
   scan(text: string): void;
   /** `scan` in two halves: what the stages count in a document (no other document needed) ... */
   scanSummary(text: string): unknown[];
+  /**
+   * `scanSummary` of a text file's bytes, when they are plain UTF-8 and every scanning stage
+   * counts code points (no string is made); undefined: decode them and call `scanSummary`.
+   */
+  scanSummaryUtf8(bytes: Uint8Array): unknown[] | undefined;
   /** ... and adding it to the corpus context, on the pipeline that owns it. */
   tally(summary: unknown[]): void;
   /** Cleans one document. Throws StageError when a stage fails. */
@@ -85,6 +91,14 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const scanners = resolved.filter((r) => r.stage.scan);
   let scanned = 0;
   const scanSummary = (text: string): unknown[] => scanners.map(({ stage, options: o }) => stage.scan!(text, o));
+  const byCodePoint = scanners.every(({ stage }) => stage.scanCodePoints);
+  let codePoints: Int32Array = new Int32Array(1 << 16);
+  const scanSummaryUtf8 = (bytes: Uint8Array): unknown[] | undefined => {
+    const plain = byCodePoint ? plainUtf8CodePoints(bytes, codePoints) : undefined;
+    if (!plain) return undefined;
+    codePoints = plain.codePoints;
+    return scanners.map(({ stage, options: o }) => stage.scanCodePoints!(plain.codePoints, plain.length, o));
+  };
   const tally = (summary: unknown[]): void => {
     scanners.forEach(({ stage, options: o }, i) => stage.tally?.(summary[i], o, context));
     context.scannedDocuments = ++scanned;
@@ -98,6 +112,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       tally(scanSummary(text));
     },
     scanSummary,
+    scanSummaryUtf8,
     tally,
     process(input) {
       return decide(resolved, runStages(resolved, input, context), context);

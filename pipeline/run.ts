@@ -12,7 +12,7 @@ import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, readTex
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
-import { runTasks, type WorkerData, type WorkerOutcome, type WorkerTask } from './worker.js';
+import { runTasks, scanTextFile, type WorkerData, type WorkerOutcome, type WorkerTask } from './worker.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
@@ -398,7 +398,12 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOptions): Promise<void> {
   const workers = opts.workers ?? 0;
   if (workers < 1) {
-    for await (const item of documents(files)) if (!isFailure(item.doc)) pipeline.scan(item.doc.text);
+    for (const f of files) {
+      if (f.kind === 'txt') {
+        const summary = scanTextFile(f.path, pipeline);
+        if (summary) pipeline.tally(summary);
+      } else for await (const doc of readSourceFile(f)) if (!isFailure(doc)) pipeline.scan(doc.text);
+    }
     return;
   }
   const pool = new Tinypool({

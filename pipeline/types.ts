@@ -105,6 +105,12 @@ export interface Stage<O extends object = Record<string, unknown>> {
    */
   scan?(text: string, options: O): unknown;
   /**
+   * `scan` on the text these code points spell, for a runner that has a file's code points
+   * and no string (decoding UTF-8 into strings cost the scan pass more than its counting).
+   * Must return what `scan` returns on that text; without it the runner decodes.
+   */
+  scanCodePoints?(codePoints: Int32Array, length: number, options: O): unknown;
+  /**
    * Adds what `scan` returned for one document to the corpus context. The scan pass is in
    * these two halves so that reading and reducing documents can run in worker threads
    * while the counting stays on the thread that owns the context.

@@ -7,7 +7,8 @@ import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type ContextSnapshot, type Pipeline, type StagesDone } from './pipeline.js';
 import type { PipelineConfig } from './config.js';
 import type { InputDoc } from './types.js';
-import { isFailure, readTextFile, type InputFailure } from './inputs.js';
+import { readFileSync } from 'node:fs';
+import { idFromPath, isFailure, readTextFile, textDoc, type InputFailure } from './inputs.js';
 
 export interface WorkerData {
   config: PipelineConfig;
@@ -44,10 +45,25 @@ let pipeline: Pipeline | undefined;
 /** The scan pass's first half for a batch of text files: each read here and reduced to what the stages count; null for a file that cannot be read. */
 export function scan(paths: string[]): (unknown[] | null)[] {
   scanning ??= createPipeline((Tinypool.workerData as WorkerData).config);
-  return paths.map((path) => {
-    const raw = readTextFile(path);
-    return isFailure(raw) ? null : scanning!.scanSummary(raw.text);
-  });
+  return paths.map((path) => scanTextFile(path, scanning!));
+}
+
+/**
+ * What the scanning stages count in a text file; null when it cannot be read or is not
+ * text (cleaning will say why). A plain UTF-8 file is counted from its code points; any
+ * other is decoded as cleaning decodes it.
+ */
+export function scanTextFile(path: string, pipeline: Pipeline): unknown[] | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return null;
+  }
+  const plain = pipeline.scanSummaryUtf8(bytes);
+  if (plain) return plain;
+  const raw = textDoc(path, idFromPath(path), bytes);
+  return isFailure(raw) ? null : pipeline.scanSummary(raw.text);
 }
 
 export default function runBatch(batch: WorkerTask[]): WorkerOutcome[] {

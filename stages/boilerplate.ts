@@ -176,15 +176,25 @@ export function lineKey(line: string): number {
   let n = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.codePointAt(i)!;
-    if (c > 0xffff) {
-      // An astral character (rare): the regex decides; both its units are hashed.
-      if (!KEY_SKIP.test(String.fromCodePoint(c))) {
-        keyUnits[n++] = line.charCodeAt(i);
-        keyUnits[n++] = line.charCodeAt(i + 1);
-      }
-      i++;
-    } else if (KEY_SKIP_UNITS[c] === 0) keyUnits[n++] = c;
+    if (c > 0xffff) i++;
+    n = keyUnit(c, n);
   }
+  return hashKeyUnits(n);
+}
+
+/** Adds a code point's units to `keyUnits` at n unless a key leaves it out; returns the new n. */
+function keyUnit(c: number, n: number): number {
+  if (c <= 0xffff) {
+    if (KEY_SKIP_UNITS[c] === 0) keyUnits[n++] = c;
+  } else if (!KEY_SKIP.test(String.fromCodePoint(c))) {
+    // An astral character (rare): the regex decides; both its units are hashed.
+    keyUnits[n++] = 0xd800 + ((c - 0x10000) >> 10);
+    keyUnits[n++] = 0xdc00 + ((c - 0x10000) & 0x3ff);
+  }
+  return n;
+}
+
+function hashKeyUnits(n: number): number {
   if (n === 0) return 0;
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ n;
@@ -194,6 +204,26 @@ export function lineKey(line: string): number {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
   return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+}
+
+/**
+ * The keys of a document's lines, as `scan` counts them, from its code points: the scan
+ * pass gets a UTF-8 file's code points without making a string (pipeline/decode.ts).
+ * Lines end where `scan` splits them (\n, \r, U+2028, U+2029; an empty line has no key).
+ */
+export function lineKeysOfCodePoints(codePoints: Int32Array, length: number, into: Set<number>): void {
+  if (keyUnits.length < length * 2) keyUnits = new Uint16Array(length * 2);
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const c = codePoints[i]!;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+      const key = hashKeyUnits(n);
+      if (key !== 0) into.add(key);
+      n = 0;
+    } else n = keyUnit(c, n);
+  }
+  const key = hashKeyUnits(n);
+  if (key !== 0) into.add(key);
 }
 
 /** What a line key leaves out: white space, punctuation, symbols, digits. */
@@ -259,6 +289,12 @@ export const boilerplate: Stage<BoilerplateOptions> = {
       const key = lineKey(raw);
       if (key !== 0) seen.add(key);
     }
+    return [...seen];
+  },
+
+  scanCodePoints(codePoints, length) {
+    const seen = new Set<number>();
+    lineKeysOfCodePoints(codePoints, length, seen);
     return [...seen];
   },
 
