@@ -122,7 +122,7 @@ export function decode(bytes: Uint8Array): Decoded {
     throw new NotTextError('contains NUL bytes: a binary file (or UTF-16 without a byte-order mark)');
   }
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const text = UTF8.decode(bytes);
     return checked({ text, encoding: 'utf-8', invalid: 0 });
   } catch {
     // not valid UTF-8: weigh it against the legacy Chinese encodings below
@@ -145,9 +145,23 @@ export function decode(bytes: Uint8Array): Decoded {
   return checked(best);
 }
 
+/** One decoder for every valid UTF-8 file (decode() without `stream` keeps no state between calls). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Does the text hold a character `tally` counts as bad? Most text holds none, and then needs no counting. */
+function hasBad(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && c < 0xe000)) continue;
+    if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c === 0x7f || c === 0xfffd || c <= 0xf8ff) return true;
+  }
+  return false;
+}
+
 /** Refuses a decoding that is not text: too many replaced or control characters, or Han garbage. */
 function checked(d: Decoded): Decoded {
   const legacy = d.encoding !== 'utf-8' && d.encoding !== 'utf-8-bom';
+  if (!legacy && !hasBad(d.text)) return d;
   const t = tally(d.text, legacy);
   if (t.chars === 0) return d;
   const badShare = t.bad / t.chars;
