@@ -35,14 +35,15 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 /**
  * A file written line by line under a temporary name and renamed on `commit`,
  * so corpus.jsonl is either the previous complete file or the new complete one.
- * Lines are buffered and written synchronously, 256 KB at a time: through a stream the
- * run waited for a write to finish every few documents.
+ * Lines are encoded straight into a buffer and written synchronously, 256 KB at a time:
+ * through a stream the run waited for a write to finish every few documents, and joining
+ * the lines into one string before encoding it copied every line once more.
  */
 export class AtomicLineWriter {
   private readonly tmp: string;
   private readonly fd: number;
-  private buffer: string[] = [];
-  private buffered = 0;
+  private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
+  private used = 0;
 
   constructor(readonly path: string) {
     this.tmp = tmpName(path);
@@ -50,16 +51,21 @@ export class AtomicLineWriter {
   }
 
   write(line: string): void {
-    this.buffer.push(line, '\n');
-    this.buffered += line.length + 1;
-    if (this.buffered >= 256 * 1024) this.flush();
+    // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair, 4 for 2 units).
+    const most = line.length * 3 + 1;
+    if (this.used + most > this.buffer.length) {
+      this.flush();
+      if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
+    }
+    this.used += this.buffer.write(line, this.used, 'utf8');
+    this.buffer[this.used++] = 0x0a;
+    if (this.used >= FLUSH_AT) this.flush();
   }
 
   private flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, this.buffer.join(''));
-    this.buffer = [];
-    this.buffered = 0;
+    let done = 0;
+    while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
+    this.used = 0;
   }
 
   commit(): void {
@@ -76,3 +82,6 @@ export class AtomicLineWriter {
     }
   }
 }
+
+/** Bytes buffered before a write. */
+const FLUSH_AT = 256 * 1024;
