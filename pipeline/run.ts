@@ -10,9 +10,9 @@ import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
-import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
-import { runTasks, scanTextFile, type WorkerData, type WorkerOutcome, type WorkerTask } from './worker.js';
+import type { WorkerData } from './worker.js';
+import { runTasks, scanTextFile, type WorkerOutcome, type WorkerTask } from './tasks.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
@@ -225,7 +225,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   // document at a time in input order, whatever order the workers finish in.
   const pool =
     (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
-      ? new Tinypool({
+      ? new (await loadTinypool())({
           filename: new URL('./worker.js', import.meta.url).href,
           minThreads: opts.workers,
           maxThreads: opts.workers,
@@ -406,7 +406,7 @@ async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOption
     }
     return;
   }
-  const pool = new Tinypool({
+  const pool = new (await loadTinypool())({
     filename: new URL('./worker.js', import.meta.url).href,
     name: 'scan',
     minThreads: workers,
@@ -440,6 +440,11 @@ async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOption
   } finally {
     await pool.destroy();
   }
+}
+
+/** The pool's library, loaded only by a run that uses workers (loading it costs a run without them ~50 ms). */
+async function loadTinypool(): Promise<typeof import('tinypool').default> {
+  return (await import('tinypool')).default;
 }
 
 /** A document's line of corpus.jsonl (and of stdout in stdin mode). */
