@@ -79,9 +79,10 @@ const ANY_PATTERNS = PATTERNS.filter((p) => p.scope === 'any');
 const ANY_LITERALS = new LiteralFilter(ANY_PATTERNS.map((p) => requiredLiterals(p.regex.source)));
 
 /** Pieces of a menu line: spaces and the separators sites put between links. */
-const NAV_SEPARATORS = /[\s|｜/·>»＞丨•]+/u;
-/** NAV_SEPARATORS as a set of UTF-16 units (every \s is one unit). */
-const NAV_SEPARATOR_CHARS = unitsMatching(NAV_SEPARATORS);
+const NAV_SEPARATOR = /[\s|｜/·>»＞丨•]/u;
+const NAV_SEPARATORS = new RegExp(`${NAV_SEPARATOR.source}+`, 'u');
+/** NAV_SEPARATOR as a set of UTF-16 units (every \s is one unit). */
+const NAV_SEPARATOR_CHARS = unitsMatching(NAV_SEPARATOR);
 /** The longest menu word. */
 const MAX_NAV_WORD = Math.max(0, ...[...NAV_WORDS.keys()].map((w) => w.length));
 /** Numbered headings (1. 一、 （一）) are an article's structure, never a feed's. */
@@ -227,7 +228,7 @@ export function lineKeysOfCodePoints(codePoints: Int32Array, length: number, int
 }
 
 /** What a line key leaves out: white space, punctuation, symbols, digits. */
-const KEY_SKIP = /^[\s\p{P}\p{S}\d]$/u;
+const KEY_SKIP = /[\s\p{P}\p{S}\d]/u;
 /** KEY_SKIP for every BMP code unit. */
 const KEY_SKIP_UNITS = unitsMatching(KEY_SKIP);
 let keyUnits = new Uint16Array(256);

@@ -1,7 +1,7 @@
 // Text helpers the stages share: the Han test by code-point ranges must agree with
 // Unicode's Script=Han, which stages used to match with a regex.
 import { describe, expect, it } from 'vitest';
-import { countHan, isHan, isSpace } from '../pipeline/text.js';
+import { countHan, isHan, isSpace, unitsMatching } from '../pipeline/text.js';
 
 describe('isHan', () => {
   it('agrees with /\\p{Script=Han}/u on every assigned code point', () => {
@@ -37,5 +37,23 @@ describe('isSpace', () => {
       if (isSpace(c) !== space.test(String.fromCodePoint(c))) disagree.push(c.toString(16));
     }
     expect(disagree).toEqual([]);
+  });
+});
+
+describe('unitsMatching', () => {
+  it('marks exactly the BMP characters the class matches', () => {
+    for (const cls of [/[\s\p{P}\p{S}\d]/u, /[\s|｜/·>»＞丨•]/u, /[a-c，]/u, /[^\p{Script=Han}]/u]) {
+      const table = unitsMatching(cls);
+      const wrong: number[] = [];
+      for (let c = 0; c < 0x10000; c++) {
+        const expected = c < 0xd800 || c > 0xdfff ? cls.test(String.fromCharCode(c)) : false;
+        if ((table[c] === 1) !== expected) wrong.push(c);
+      }
+      expect(wrong, String(cls)).toEqual([]);
+    }
+  });
+  it('refuses a regex that matches more than one character', () => {
+    expect(() => unitsMatching(/ab/u)).toThrow(/not one character/u);
+    expect(() => unitsMatching(/^[ab]$/u)).toThrow(/anchored/u);
   });
 });
