@@ -123,11 +123,16 @@ export function unitTable(chars: string | Iterable<number>): Uint8Array {
 export function unitsMatching(charClass: RegExp): Uint8Array {
   if (charClass.source.startsWith('^') || charClass.source.endsWith('$')) throw new Error(`unitsMatching: ${String(charClass)} is anchored; pass the class alone`);
   const table = new Uint8Array(0x10000);
-  allBmp ??= String.fromCharCode(...Array.from({ length: 0x10000 - 0x800 }, (_, i) => (i < 0xd800 ? i : i + 0x800)));
-  for (const ch of allBmp.match(new RegExp(charClass.source, `g${charClass.flags.replace('g', '')}`)) ?? []) {
+  if (allBmp === undefined) {
+    const units = new Uint16Array(0x10000 - 0x800);
+    for (let i = 0; i < units.length; i++) units[i] = i < 0xd800 ? i : i + 0x800;
+    allBmp = new TextDecoder('utf-16le').decode(units);
+  }
+  allBmp.replace(new RegExp(charClass.source, `g${charClass.flags.replace('g', '')}`), (ch) => {
     if (ch.length !== 1) throw new Error(`unitsMatching: ${String(charClass)} matched "${ch}", not one character`);
     table[ch.charCodeAt(0)] = 1;
-  }
+    return '';
+  });
   return table;
 }
 let allBmp: string | undefined;
