@@ -118,39 +118,75 @@ const ASCII_MARKS = unitTable(',;:!?');
 /** Last characters that end a sentence or a clause. */
 const SENTENCE_ENDS = unitTable('。！？!?…；;，,、："\'”’」』）)】');
 
-/** Code points of the line without white space; reused from line to line. */
-let compact = new Int32Array(256);
+/** What features() needs to know of a BMP unit, in one lookup. */
+const HAN = 1;
+const SPACE = 2;
+const ENUM_COMMA = 3;
+const CJK_MARK = 4;
+const ASCII_MARK = 5;
+const UNIT_CLASS = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (isHan(c)) table[c] = HAN;
+    else if (isSpace(c)) table[c] = SPACE;
+    else if (c === 0x3001) table[c] = ENUM_COMMA;
+    else if (CJK_MARKS[c] === 1) table[c] = CJK_MARK;
+    else if (c < 0x80 && ASCII_MARKS[c] === 1) table[c] = ASCII_MARK;
+  }
+  return table;
+})();
 
 /**
  * A line's signals, counted on the line without white space in one pass over its code
  * points (five regexes over every line of every document cost more than the rest of the
  * stage; test/boilerplate.test.ts keeps them as the reference these counts must equal).
+ * An ASCII mark counts as punctuation next to Han text: it waits for the next character.
  */
 export function features(line: string): Features {
-  if (compact.length < line.length) compact = new Int32Array(line.length * 2);
   let n = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.codePointAt(i)!;
-    if (c > 0xffff) i++;
-    if (!isSpace(c)) compact[n++] = c;
-  }
-  let enumCommas = 0;
   let han = 0;
   let punct = 0;
-  for (let k = 0; k < n; k++) {
-    const c = compact[k]!;
-    if (isHan(c)) han++;
-    else if (c === 0x3001) {
+  let enumCommas = 0;
+  let last = -1;
+  let prevHan = false;
+  /** An ASCII mark waits for the character after it; whether a Han character stood before it. */
+  let pending = false;
+  let pendingAfterHan = false;
+  for (let i = 0; i < line.length; i++) {
+    let c = line.charCodeAt(i);
+    let cls: number;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length) {
+      const lo = line.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x10000) {
+      cls = UNIT_CLASS[c]!;
+      if (cls === SPACE) continue;
+    } else cls = isHan(c) ? HAN : 0;
+    n++;
+    const isHanNow = cls === HAN;
+    if (pending) {
+      // The mark before this character: punctuation after Han text (not in 3,930) or before it.
+      if ((pendingAfterHan && !(c >= 0x30 && c <= 0x39)) || isHanNow) punct++;
+      pending = false;
+    }
+    if (isHanNow) han++;
+    else if (cls === ENUM_COMMA) {
       enumCommas++;
       punct++;
-    } else if (c < 0x10000 && CJK_MARKS[c] === 1) punct++;
-    else if (c < 0x80 && ASCII_MARKS[c] === 1) {
-      const next = k + 1 < n ? compact[k + 1]! : -1;
-      const afterHan = k > 0 && isHan(compact[k - 1]!) && !(next >= 0x30 && next <= 0x39);
-      if (afterHan || (next >= 0 && isHan(next))) punct++;
+    } else if (cls === CJK_MARK) punct++;
+    else if (cls === ASCII_MARK) {
+      pending = true;
+      pendingAfterHan = prevHan;
     }
+    prevHan = isHanNow;
+    last = c;
   }
-  return { n, enumCommas, han, punct, endsSentence: n > 0 && compact[n - 1]! < 0x10000 && SENTENCE_ENDS[compact[n - 1]!] === 1 };
+  if (pending && pendingAfterHan) punct++;
+  return { n, enumCommas, han, punct, endsSentence: n > 0 && last < 0x10000 && SENTENCE_ENDS[last] === 1 };
 }
 
 function isNav(line: string): boolean {
