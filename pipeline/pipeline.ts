@@ -228,7 +228,10 @@ export function runStages(resolved: ResolvedStage[], input: InputDoc, ctx: Corpu
  * find something new.
  */
 function changesLines(text: string, e: { start: number; end: number; text: string }): boolean {
-  const removedBreak = e.end > e.start && text.lastIndexOf('\n', e.end - 1) >= e.start;
+  // Looked for inside the edit's range only (lastIndexOf would walk back to the line's start: a
+  // long line with many small edits made that quadratic).
+  let removedBreak = false;
+  for (let i = e.start; i < e.end && !removedBreak; i++) removedBreak = text.charCodeAt(i) === 10;
   const insertsBreak = e.text.includes('\n');
   if (!removedBreak && !insertsBreak) return false;
   const breakBefore = e.start === 0 || text.charCodeAt(e.start - 1) === 10;
