@@ -190,12 +190,14 @@ export function features(line: string): Features {
 }
 
 function isNav(line: string): boolean {
-  if (NAV_WORDS.has(line)) return true;
-  // A menu line starts with a menu word: look at the first piece before splitting the line.
+  // A line longer than any menu word is no menu word (and hashing it for the lookup reads it all).
+  if (line.length <= MAX_NAV_WORD && NAV_WORDS.has(line)) return true;
+  // A menu line starts with a menu word: look at the first piece before splitting the line,
+  // no further than a menu word reaches.
   let first = 0;
   while (first < line.length && NAV_SEPARATOR_CHARS[line.charCodeAt(first)] === 1) first++;
   let end = first;
-  while (end < line.length && NAV_SEPARATOR_CHARS[line.charCodeAt(end)] === 0) end++;
+  while (end < line.length && end - first <= MAX_NAV_WORD && NAV_SEPARATOR_CHARS[line.charCodeAt(end)] === 0) end++;
   if (end === line.length || end - first > MAX_NAV_WORD || !NAV_WORDS.has(line.slice(first, end))) return false;
   const pieces = line.split(NAV_SEPARATORS).filter(Boolean);
   return pieces.length > 1 && pieces.every((p) => NAV_WORDS.has(p));
@@ -550,12 +552,18 @@ function titleAnchor(lines: string[]): number {
   const core = first.split(TITLE_SEPARATORS).find((part) => charCount(part) >= 6)?.replace(/\s+/gu, '');
   if (!core) return -1;
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\s+/gu, '');
+    const line = withoutSpace(lines[i]!);
     if (line.length >= 6 && (line.includes(core) || (core.includes(line) && line.length >= 0.6 * core.length))) {
       if (line.length <= core.length * 2 + 20) return i;
     }
   }
   return -1;
+}
+
+/** The line without white space; most lines have none, and are not copied. */
+function withoutSpace(line: string): string {
+  for (let i = 0; i < line.length; i++) if (isSpace(line.charCodeAt(i))) return line.replace(/\s+/gu, '');
+  return line;
 }
 
 /** Step 3: judge short and near lines by their neighbours. */
