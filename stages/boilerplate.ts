@@ -23,7 +23,7 @@
 
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
-import { LiteralFilter, requiredLiterals } from './boilerplate/literals.js';
+import { LiteralFilter, patternNeeds } from './boilerplate/literals.js';
 import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
@@ -69,14 +69,14 @@ const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
 const NAV_WORDS = readWords('stages', 'boilerplate', 'nav-words.tsv');
 
 /**
- * The words each pattern's matches must contain (boilerplate/literals.ts): one look over a
- * line tells which patterns can match it, and only those are tried. Most lines are prose
- * that holds none of the words, and no pattern is run on them.
+ * The words each pattern's matches must start with or contain (boilerplate/literals.ts):
+ * one look over a line tells which patterns can match it, and only those are tried. Most
+ * lines are prose that holds none of the words, and no pattern is run on them.
  */
-const LITERALS = new LiteralFilter(PATTERNS.map((p) => requiredLiterals(p.regex.source)));
+const LITERALS = new LiteralFilter(PATTERNS.map((p) => patternNeeds(p.regex.source)));
 /** The same for the patterns of scope `any`, the only ones tried on prose. */
 const ANY_PATTERNS = PATTERNS.filter((p) => p.scope === 'any');
-const ANY_LITERALS = new LiteralFilter(ANY_PATTERNS.map((p) => requiredLiterals(p.regex.source)));
+const ANY_LITERALS = new LiteralFilter(ANY_PATTERNS.map((p) => patternNeeds(p.regex.source)));
 
 /** Pieces of a menu line: spaces and the separators sites put between links. */
 const NAV_SEPARATOR = /[\s|｜/·>»＞丨•]/u;

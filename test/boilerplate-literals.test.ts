@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPatterns } from '../pipeline/tables.js';
-import { LiteralFilter, requiredLiterals } from '../stages/boilerplate/literals.js';
+import { LiteralFilter, patternNeeds, requiredLiterals, requiredPrefix } from '../stages/boilerplate/literals.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
@@ -39,8 +39,23 @@ describe('requiredLiterals', () => {
   });
 });
 
+describe('requiredPrefix', () => {
+  const cases: [string, string[] | undefined][] = [
+    ['^(?:上一篇|下一篇)\\s*[：:]?.{0,80}$', ['上一篇', '下一篇']],
+    ['^(?:分享到|分享至)[：:]', ['分享到：', '分享到:', '分享至：', '分享至:']],
+    ['^(?:发布|发表)?[：:]?\\d{4}', undefined], // it may start with a digit
+    ['^.{0,40}版权所有', undefined],
+    ['版权所有$', undefined], // not anchored at the start
+    ['^Tags?\\s', ['Tag']],
+  ];
+  it.each(cases)('%s', (source, expected) => {
+    const got = requiredPrefix(source);
+    expect(got === undefined ? undefined : [...got].sort()).toEqual(expected === undefined ? undefined : [...expected].sort());
+  });
+});
+
 describe('LiteralFilter', () => {
-  const filter = new LiteralFilter([['版权所有', 'Copyright'], undefined, ['摄'], ['转载', '转发']]);
+  const filter = new LiteralFilter([{ anywhere: ['版权所有', 'Copyright'] }, {}, { anywhere: ['摄'] }, { anywhere: ['转载', '转发'] }, { prefix: ['上一篇'] }]);
   const hits = (line: string): number[] => {
     filter.scan(line);
     return [...filter.hits].flatMap((h, i) => (h === 1 ? [i] : []));
@@ -53,8 +68,12 @@ describe('LiteralFilter', () => {
     expect(hits('版权')).toEqual([1]); // the start of a literal is not the literal
     expect(hits('')).toEqual([1]); // a pattern without literals is always a candidate
   });
+  it('finds a prefix at the start of the line only', () => {
+    expect(hits('上一篇：新闻')).toEqual([1, 4]);
+    expect(hits('见上一篇')).toEqual([1]);
+  });
   it('says whether any pattern can match', () => {
-    const strict = new LiteralFilter([['版权所有']]);
+    const strict = new LiteralFilter([{ anywhere: ['版权所有'] }]);
     expect(strict.scan('今天天气很好。')).toBe(false);
     expect(strict.scan('©版权所有')).toBe(true);
   });
@@ -62,7 +81,7 @@ describe('LiteralFilter', () => {
 
 /** Every pattern of the table: each line it matches passes the filter. */
 function unsound(lines: Iterable<string>): string[] {
-  const filter = new LiteralFilter(PATTERNS.map((p) => requiredLiterals(p.regex.source)));
+  const filter = new LiteralFilter(PATTERNS.map((p) => patternNeeds(p.regex.source)));
   const misses: string[] = [];
   for (const line of lines) {
     filter.scan(line);
@@ -75,7 +94,7 @@ function unsound(lines: Iterable<string>): string[] {
 
 describe('the boilerplate patterns', () => {
   it('every pattern but those without any literal gets literals', () => {
-    const none = PATTERNS.filter((p) => requiredLiterals(p.regex.source) === undefined).map((p) => p.source);
+    const none = PATTERNS.filter((p) => !patternNeeds(p.regex.source).prefix && !patternNeeds(p.regex.source).anywhere).map((p) => p.source);
     // Patterns made only of classes (separator rules, page numbers) have none; the rest must.
     expect(none.length).toBeLessThanOrEqual(3);
   });
