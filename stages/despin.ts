@@ -225,6 +225,7 @@ function putText(text: string, a: number, b: number, w: number): number {
  * the end, so its scores there do not depend on what comes before).
  */
 export function judge(text: string, candidates: Candidate[], o: DespinOptions, lm: LanguageModel): Judgement[] {
+  if (!Number.isInteger(o.context) || o.context < 0) return judgeOnStrings(text, candidates, o, lm);
   const n = candidates.length;
   const results: Judgement[] = new Array<Judgement>(n);
   // A repair can make a window longer than its text: by this factor at most.
@@ -245,13 +246,13 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
       const r = results[i]!;
       if (r.applied) continue;
       const { start, end, entry } = r.candidate;
-      // The sentence around the candidate, then the window within it.
-      let sa = start;
-      while (sa > 0 && SENTENCE_END[text.charCodeAt(sa - 1)] === 0) sa--;
-      let sb = end;
-      while (sb < text.length && SENTENCE_END[text.charCodeAt(sb)] === 0) sb++;
-      const from = Math.max(sa, start - o.context);
-      const to = Math.min(sb, end + o.context);
+      // The window: `context` characters each side, within the sentence (not looked for further).
+      const stopBack = Math.max(0, start - o.context);
+      let from = start;
+      while (from > stopBack && SENTENCE_END[text.charCodeAt(from - 1)] === 0) from--;
+      const stopAhead = Math.min(text.length, end + o.context);
+      let to = end;
+      while (to < stopAhead && SENTENCE_END[text.charCodeAt(to)] === 0) to++;
       // Candidates are in text order: [lo, hi] are those that may reach into the window;
       // only those wholly inside it are read repaired (one straddling an edge is left as it is).
       let lo = i;
@@ -290,6 +291,56 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
         changed = true;
       }
     }
+    if (!changed) break;
+  }
+  return results;
+}
+
+/**
+ * `judge` as first written, cutting each window as two strings, for a context that is no whole
+ * number of characters: its windows have fractional or reversed edges, which String.slice
+ * reads in its own way (a negative context leaves the candidate out of its window, so a
+ * signature gains 0 and is repaired); kept as they were rather than given a meaning.
+ */
+function judgeOnStrings(text: string, candidates: Candidate[], o: DespinOptions, lm: LanguageModel): Judgement[] {
+  const results: Judgement[] = candidates.map((candidate) => ({ candidate, gain: 0, applied: false }));
+  for (let pass = 0; pass < 2; pass++) {
+    let changed = false;
+    results.forEach((r, i) => {
+      if (r.applied) return;
+      const { start, end, entry } = r.candidate;
+      let sa = start;
+      while (sa > 0 && SENTENCE_END[text.charCodeAt(sa - 1)] === 0) sa--;
+      let sb = end;
+      while (sb < text.length && SENTENCE_END[text.charCodeAt(sb)] === 0) sb++;
+      const from = Math.max(sa, start - o.context);
+      const to = Math.min(sb, end + o.context);
+      let before = '';
+      let after = '';
+      let at = from;
+      let lo = i;
+      while (lo > 0 && results[lo - 1]!.candidate.end > from) lo--;
+      for (let j = lo; j < results.length; j++) {
+        const c = results[j]!.candidate;
+        if (c.start >= to) break;
+        if (c.end <= from) continue;
+        if (c.start < from || c.end > to) continue;
+        const piece = text.slice(at, c.start);
+        before += piece;
+        after += piece;
+        const current = results[j]!.applied ? c.entry.original : c.entry.spun;
+        before += current;
+        after += j === i ? c.entry.original : current;
+        at = c.end;
+      }
+      before += text.slice(at, to);
+      after += text.slice(at, to);
+      r.gain = lm.logProb(after) - lm.logProb(before);
+      if (r.gain > (entry.kind === 'sig' ? o.signatureMargin : o.margin)) {
+        r.applied = true;
+        changed = true;
+      }
+    });
     if (!changed) break;
   }
   return results;

@@ -41,13 +41,17 @@ function referenceJudge(text: string, candidates: Candidate[], o: DespinOptions,
       let before = '';
       let after = '';
       let at = from;
-      results.forEach((q, j) => {
-        const c = q.candidate;
-        if (c.start < from || c.end > to) return;
-        before += text.slice(at, c.start) + (q.applied ? c.entry.original : c.entry.spun);
-        after += text.slice(at, c.start) + (j === i ? c.entry.original : q.applied ? c.entry.original : c.entry.spun);
+      let lo = i;
+      while (lo > 0 && results[lo - 1]!.candidate.end > from) lo--;
+      for (let j = lo; j < results.length; j++) {
+        const c = results[j]!.candidate;
+        if (c.start >= to) break;
+        if (c.end <= from) continue;
+        if (c.start < from || c.end > to) continue;
+        before += text.slice(at, c.start) + (results[j]!.applied ? c.entry.original : c.entry.spun);
+        after += text.slice(at, c.start) + (j === i || results[j]!.applied ? c.entry.original : c.entry.spun);
         at = c.end;
-      });
+      }
       before += text.slice(at, to);
       after += text.slice(at, to);
       r.gain = lm.logProb(after) - lm.logProb(before);
@@ -103,7 +107,8 @@ describe('scan: table matches and Han characters in one pass', () => {
 describe('judge on units in scratch', () => {
   const lm = languageModel();
   const options = fc.record({
-    context: fc.constantFrom(0, 1, 3, 10, 40),
+    // Whole numbers take the fast path; the rest (no meaning, but accepted) the strings, as before.
+    context: fc.constantFrom(0, 1, 3, 10, 40, 2.5, -2, Number.POSITIVE_INFINITY),
     margin: fc.constantFrom(-0.1, 0.5, -3),
     signatureMargin: fc.constantFrom(-1, 0, 2),
   });
