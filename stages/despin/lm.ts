@@ -47,6 +47,11 @@ const MAX_WORD = 16;
 const H1 = 0x811c9dc5;
 const H2 = 0x9747b28c;
 
+/** Two UTF-16 units to 21 bits, for `WordModel.pairs` (2 Mbit: a word start seldom shares a bit with a non-start). */
+function pairBit(first: number, second: number): number {
+  return (Math.imul(first, 0x9e3779b1) ^ Math.imul(second, 0x85ebca6b)) >>> 11;
+}
+
 /** Two independent 32-bit hashes, extended one code unit at a time. */
 function step1(h: number, c: number): number {
   return Math.imul(h ^ c, 0x01000193);
@@ -68,8 +73,13 @@ export class WordModel implements LanguageModel {
    */
   private keys: Int32Array;
   private values: Float64Array;
-  /** The slot of each one-unit key, or -1: the first probe at every position, read from 128 KB. */
-  private firstSlot = new Int32Array(0x10000).fill(-1);
+  /** Each one-unit key's value (EMPTY: no key): the first look-up at every position, from 512 KB rather than 16 MB. */
+  private firstValue = new Float64Array(0x10000).fill(EMPTY);
+  /**
+   * A bit per `pairBit` of the first two units of every key of two or more: most positions
+   * start no word of two units, and a clear bit says so without probing the big table.
+   */
+  private pairs = new Int32Array(1 << 16);
   private filled = 0;
   private unknown = 0;
   /** Scratch for `logProb` and `segment`, grown to the longest text seen. */
@@ -99,6 +109,9 @@ export class WordModel implements LanguageModel {
       let h2 = H2;
       let slot = -1;
       let p = pos;
+      // The first unit and how many came, for the pair bits.
+      let first = 0;
+      let units = 0;
       while (p < n) {
         const b = bytes[p]!;
         if (b === 0x20 || b === 0x0a || b === 0x0d) break;
@@ -121,11 +134,17 @@ export class WordModel implements LanguageModel {
           h1 = step1(h1, hi);
           h2 = step2(h2, hi);
           slot = m.insert(h1, h2);
+          if (units === 0) first = hi;
+          else if (units === 1) m.setPair(first, hi);
+          units++;
           cp = 0xdc00 + ((cp - 0x10000) & 0x3ff);
         }
         h1 = step1(h1, cp);
         h2 = step2(h2, cp);
         slot = m.insert(h1, h2);
+        if (units === 0) first = cp;
+        else if (units === 1) m.setPair(first, cp);
+        units++;
       }
       // The count: digits after the space.
       let count = 0;
@@ -152,8 +171,16 @@ export class WordModel implements LanguageModel {
       if (v !== EMPTY && !Number.isNaN(v)) m.values[2 * s + 1] = Math.log(v) - logTotal;
     }
     m.unknown = -logTotal;
-    for (let c = 0; c < 0x10000; c++) m.firstSlot[c] = m.find(step1(H1, c), step2(H2, c));
+    for (let c = 0; c < 0x10000; c++) {
+      const slot = m.find(step1(H1, c), step2(H2, c));
+      if (slot !== -1) m.firstValue[c] = m.values[2 * slot + 1]!;
+    }
     return m;
+  }
+
+  private setPair(first: number, second: number): void {
+    const b = pairBit(first, second);
+    this.pairs[b >>> 5]! |= 1 << (b & 31);
   }
 
   /** Doubles the table when it is 70% full, so probes stay short. */
@@ -217,32 +244,37 @@ export class WordModel implements LanguageModel {
   }
 
   scoreBackward(units: Uint16Array, lo: number, hi: number, end: number, score: Float64Array, next: Int32Array): number {
-    const values = this.values;
+    const { values, firstValue, pairs } = this;
     for (let i = hi - 1; i >= lo; i--) {
       // A single character is always a candidate, known or not.
       let bestScore = this.unknown + score[i + 1]!;
       let bestEnd = i + 1;
       const c0 = units[i]!;
-      let slot = this.firstSlot[c0]!;
-      if (slot !== -1) {
-        let h1 = step1(H1, c0);
-        let h2 = step2(H2, c0);
+      const p0 = firstValue[c0]!;
+      if (p0 !== EMPTY) {
+        if (!Number.isNaN(p0)) bestScore = p0 + score[i + 1]!;
         const last = Math.min(end, i + MAX_WORD);
-        for (let j = i; ; ) {
-          const p = values[2 * slot + 1]!;
-          if (!Number.isNaN(p)) {
-            const s = p + score[j + 1]!;
-            if (j === i || s > bestScore) {
-              bestScore = s;
-              bestEnd = j + 1;
+        const c1 = i + 1 < last ? units[i + 1]! : 0;
+        const b = pairBit(c0, c1);
+        if (i + 1 < last && (pairs[b >>> 5]! & (1 << (b & 31))) !== 0) {
+          let h1 = step1(step1(H1, c0), c1);
+          let h2 = step2(step2(H2, c0), c1);
+          for (let j = i + 1; ; ) {
+            const slot = this.find(h1, h2);
+            if (slot === -1) break; // no dictionary word starts with units[i..j]
+            const p = values[2 * slot + 1]!;
+            if (!Number.isNaN(p)) {
+              const s = p + score[j + 1]!;
+              if (s > bestScore) {
+                bestScore = s;
+                bestEnd = j + 1;
+              }
             }
+            if (++j >= last) break;
+            const c = units[j]!;
+            h1 = step1(h1, c);
+            h2 = step2(h2, c);
           }
-          if (++j >= last) break;
-          const c = units[j]!;
-          h1 = step1(h1, c);
-          h2 = step2(h2, c);
-          slot = this.find(h1, h2);
-          if (slot === -1) break; // no dictionary word starts with units[i..j]
         }
       }
       score[i] = bestScore;
