@@ -60,26 +60,26 @@ interface Table {
   lists: SpinEntry[][];
   /** ... and the number of the list for the UTF-16 unit an entry starts with, 0 for none. */
   listOf: Int32Array;
-  /** What `scan` needs to know of each UTF-16 unit: HAN, HIGH_SURROGATE, STARTS, IS_ENTRY. */
-  unitKind: Uint8Array;
   /**
-   * 1 at `pairKey` of the first two units of every entry of two or more: at a unit that starts
-   * a list (14% of the text: 中, 正, 发 ...) a 0 says only the list's one-unit entry can match.
+   * What `scan` reads of each UTF-16 unit, two bits (HAN, RARE) per unit, 16 to an int: 16 KB,
+   * so that the lines a document needs are few (it runs with caches cold from other stages).
    */
-  pairs: Uint8Array;
+  unitBits: Int32Array;
+  /**
+   * A bit at `pairKey` of the first two units of every entry of two or more (8 KB): at a unit
+   * that starts a list (14% of the text: 中, 正, 发 ...) a clear bit says only the list's
+   * one-unit entry can match.
+   */
+  pairBits: Int32Array;
   /** Each list's one-unit entry, if it has one. */
   singles: (SpinEntry | undefined)[];
   size: number;
 }
 
-/** Bits of `Table.unitKind`: a Han character (isHan) ... */
+/** Bits of `Table.unitBits`: a Han character (isHan) ... */
 const HAN = 1;
-/** ... the first half of a surrogate pair, an astral character that may be Han ... */
-const HIGH_SURROGATE = 2;
-/** ... a unit that some entry starts with ... */
-const STARTS = 4;
-/** ... a unit that an entry of one unit is (取). */
-const IS_ENTRY = 8;
+/** ... or a unit to look at whatever follows it: a high surrogate (an astral character may be Han) or an entry of one unit (取). */
+const RARE = 2;
 
 const tables = new Map<string, Table>();
 
@@ -105,19 +105,24 @@ function loadTable(paths: readonly string[]): Table {
   for (const list of byFirst.values()) list.sort((a, b) => b.spun.length - a.spun.length);
   const lists: SpinEntry[][] = [[]];
   const listOf = new Int32Array(0x10000);
-  const pairs = new Uint8Array(0x10000);
+  const pairBits = new Int32Array(0x10000 >>> 5);
   const singles: (SpinEntry | undefined)[] = [undefined];
   for (const [first, list] of byFirst) {
     listOf[first.charCodeAt(0)] = lists.length;
     lists.push(list);
     singles.push(list.find((e) => e.spun.length === 1));
-    for (const e of list) if (e.spun.length >= 2) pairs[pairKey(e.spun.charCodeAt(0), e.spun.charCodeAt(1))] = 1;
+    for (const e of list) {
+      if (e.spun.length < 2) continue;
+      const key = pairKey(e.spun.charCodeAt(0), e.spun.charCodeAt(1));
+      pairBits[key >>> 5]! |= 1 << (key & 31);
+    }
   }
-  const unitKind = new Uint8Array(0x10000);
+  const unitBits = new Int32Array(0x10000 >>> 4);
   for (let c = 0; c < 0x10000; c++) {
-    unitKind[c] = (isHan(c) ? HAN : 0) | (c >= 0xd800 && c <= 0xdbff ? HIGH_SURROGATE : 0) | (listOf[c] !== 0 ? STARTS : 0) | (singles[listOf[c]!] ? IS_ENTRY : 0);
+    const bits = (isHan(c) ? HAN : 0) | (isHighSurrogate(c) || singles[listOf[c]!] ? RARE : 0);
+    unitBits[c >>> 4]! |= bits << ((c & 15) << 1);
   }
-  const table = { byFirst, lists, listOf, unitKind, pairs, singles, size: seen.size };
+  const table = { byFirst, lists, listOf, unitBits, pairBits, singles, size: seen.size };
   tables.set(key, table);
   return table;
 }
@@ -136,7 +141,11 @@ export interface Candidate {
   entry: SpinEntry;
 }
 
-/** Two UTF-16 units to 16 bits, for `Table.pairs` (a collision only costs a look at the list). */
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** Two UTF-16 units to 16 bits, for `Table.pairBits` (a collision only costs a look at the list). */
 function pairKey(first: number, second: number): number {
   return ((first << 7) ^ second) & 0xffff;
 }
@@ -155,7 +164,7 @@ export function findCandidates(text: string, table: Table): Candidate[] {
  * surrogate is never the second half of one.
  */
 export function scan(text: string, table: Table, out: Candidate[]): number {
-  const { unitKind, listOf, lists, pairs, singles } = table;
+  const { unitBits, listOf, lists, pairBits, singles } = table;
   const n = text.length;
   let han = 0;
   // Matches do not overlap: the next may start here or later.
@@ -164,15 +173,17 @@ export function scan(text: string, table: Table, out: Candidate[]): number {
   for (let i = 0; i < n; i++) {
     const c = next;
     next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    const kind = unitKind[c]!;
-    han += kind & HAN;
+    const bits = unitBits[c >>> 4]! >>> ((c & 15) << 1);
+    han += bits & HAN;
     // Most units start no match and are no surrogate; testing the pair rather than the first
     // unit alone takes the branch at 0.8% of units, not 14%, so the branch is well predicted.
-    if (((kind & (HIGH_SURROGATE | IS_ENTRY)) | pairs[pairKey(c, next)]!) === 0) continue;
-    if ((kind & HIGH_SURROGATE) !== 0 && i + 1 < n && next >= 0xdc00 && next <= 0xdfff && isHan(((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000)) han++;
-    if ((kind & STARTS) === 0 || i < free) continue;
+    const key = pairKey(c, next);
+    const pair = (pairBits[key >>> 5]! >>> (key & 31)) & 1;
+    if (((bits & RARE) | pair) === 0) continue;
+    if (isHighSurrogate(c) && i + 1 < n && next >= 0xdc00 && next <= 0xdfff && isHan(((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000)) han++;
     const l = listOf[c]!;
-    const e = i + 1 < n && pairs[pairKey(c, next)] === 1 ? longestAt(text, i, lists[l]!) : singles[l];
+    if (l === 0 || i < free) continue;
+    const e = i + 1 < n && pair === 1 ? longestAt(text, i, lists[l]!) : singles[l];
     if (e) {
       out.push({ start: i, end: i + e.spun.length, entry: e });
       free = i + e.spun.length;
