@@ -13,7 +13,7 @@
 // documents are added; duplicates cost nothing after their check.
 
 import { fmix32 } from './hash.js';
-import { compact, similarity } from './minhash.js';
+import { compactInto, similarity } from './minhash.js';
 import { round3 } from '../../pipeline/text.js';
 
 export interface Fingerprint {
@@ -63,57 +63,67 @@ class IntList {
   }
 }
 
-/** Open addressing from a 64-bit key to an int32 value (0 = absent). */
+/**
+ * Open addressing from a 64-bit key to an int32 value (0 = absent). A slot's
+ * key halves and value sit together in one array: a lookup in a table of
+ * millions of band keys is one cache miss, not three.
+ */
 export class Hash64Table {
-  private hi = new Uint32Array(1024);
-  private lo = new Uint32Array(1024);
-  private val = new Int32Array(1024);
+  /** Per slot: high half, low half, value. */
+  private slots = new Int32Array(1024 * 3);
   private mask = 1023;
   size = 0;
 
+  /** The slot of a key (int32 halves): where it is, or the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
+    const t = this.slots;
     let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    while (this.val[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
+    while (t[i * 3 + 2] !== 0 && (t[i * 3] !== hi || t[i * 3 + 1] !== lo)) i = (i + 1) & this.mask;
     return i;
   }
 
   get(hi: number, lo: number): number {
-    return this.val[this.slot(hi >>> 0, lo >>> 0)]!;
+    return this.slots[this.slot(hi | 0, lo | 0) * 3 + 2]!;
   }
 
   /** Sets the value for a key; `value` must not be 0. */
   set(hi: number, lo: number, value: number): void {
-    hi >>>= 0;
-    lo >>>= 0;
-    const i = this.slot(hi, lo);
-    if (this.val[i] === 0) {
+    this.swap(hi, lo, value);
+  }
+
+  /** Sets the value for a key (`value` not 0) and returns the one it had (0: none). */
+  swap(hi: number, lo: number, value: number): number {
+    hi |= 0;
+    lo |= 0;
+    const b = this.slot(hi, lo) * 3;
+    const t = this.slots;
+    const before = t[b + 2]!;
+    if (before === 0) {
       this.size++;
-      this.hi[i] = hi;
-      this.lo[i] = lo;
+      t[b] = hi;
+      t[b + 1] = lo;
     }
-    this.val[i] = value;
+    t[b + 2] = value;
     if (this.size > this.mask * 0.7) this.grow();
+    return before;
   }
 
   private grow(): void {
-    const { hi, lo, val } = this;
-    const n = (this.mask + 1) * 2;
-    this.hi = new Uint32Array(n);
-    this.lo = new Uint32Array(n);
-    this.val = new Int32Array(n);
-    this.mask = n - 1;
-    for (let i = 0; i < val.length; i++) {
-      if (val[i] === 0) continue;
-      const j = this.slot(hi[i]!, lo[i]!);
-      this.hi[j] = hi[i]!;
-      this.lo[j] = lo[i]!;
-      this.val[j] = val[i]!;
+    const old = this.slots;
+    this.mask = (this.mask + 1) * 2 - 1;
+    this.slots = new Int32Array((this.mask + 1) * 3);
+    for (let b = 0; b < old.length; b += 3) {
+      if (old[b + 2] === 0) continue;
+      const j = this.slot(old[b]!, old[b + 1]!) * 3;
+      this.slots[j] = old[b]!;
+      this.slots[j + 1] = old[b + 1]!;
+      this.slots[j + 2] = old[b + 2]!;
     }
   }
 
   /** Bytes held by the arrays. */
   get bytes(): number {
-    return this.val.length * 12;
+    return this.slots.length * 4;
   }
 }
 
@@ -127,11 +137,14 @@ export class MemoryDedupIndex implements DedupIndex {
   private signatures = new Uint16Array(0);
   private stamp = 0;
   private stamps = new Int32Array(0);
+  /** The band keys of the document being admitted. */
+  private readonly keys: Int32Array;
 
   constructor(readonly params: DedupIndexParams) {
     if (params.bands * params.rows > params.permutations) {
       throw new Error(`bands × rows (${params.bands} × ${params.rows}) exceeds the ${params.permutations} permutations`);
     }
+    this.keys = new Int32Array(2 * params.bands);
   }
 
   get size(): number {
@@ -142,21 +155,26 @@ export class MemoryDedupIndex implements DedupIndex {
     const earlier = this.exact.get(fp.exact[0], fp.exact[1]);
     if (earlier !== 0) return { id: this.ids[earlier - 1]!, similarity: 1, exact: true };
 
-    // The 16-bit signature, compared against the kept ones and then kept itself.
-    const small = this.params.near && fp.signature ? compact(fp.signature) : null;
-    const near = small ? this.nearest(fp.signature!, small) : null;
-    if (near) return near;
-
     const doc = this.ids.length;
+    const sig = this.params.near ? fp.signature : null;
+    if (sig) {
+      // The 16-bit signature goes where it is kept if the document is, and is compared from there.
+      this.reserve(doc);
+      compactInto(sig, this.signatures, doc * this.params.permutations);
+      bandKeys(sig, this.params.bands, this.params.rows, this.keys);
+      const near = this.nearest(doc);
+      if (near) return near;
+    }
+
     this.ids.push(id);
     this.exact.set(fp.exact[0], fp.exact[1], doc + 1);
-    if (small) this.addSignature(doc, fp.signature!, small);
+    if (sig) this.addBands(doc);
     return null;
   }
 
-  /** The most similar kept document sharing a band with `sig`, if similar enough. */
-  private nearest(sig: Uint32Array, small: Uint16Array): DuplicateMatch | null {
-    const { bands, rows, permutations: P, threshold } = this.params;
+  /** The most similar kept document sharing a band (`keys`) with document `doc`, if similar enough. */
+  private nearest(doc: number): DuplicateMatch | null {
+    const { bands, permutations: P, threshold } = this.params;
     if (this.stamps.length < this.ids.length) {
       const next = new Int32Array(Math.max(1024, this.ids.length * 2));
       next.set(this.stamps);
@@ -166,14 +184,13 @@ export class MemoryDedupIndex implements DedupIndex {
     let best = -1;
     let bestSim = -1;
     for (let b = 0; b < bands; b++) {
-      const [hi, lo] = bandKey(sig, b, rows);
-      for (let e = this.bands.get(hi, lo); e !== 0; e = this.entryNext.data[e - 1]!) {
-        const doc = this.entryDoc.data[e - 1]!;
-        if (this.stamps[doc] === stamp) continue; // already compared through another band
-        this.stamps[doc] = stamp;
-        const s = similarity(small, 0, this.signatures, doc * P, P);
-        if (s > bestSim || (s === bestSim && doc < best)) {
-          best = doc;
+      for (let e = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!); e !== 0; e = this.entryNext.data[e - 1]!) {
+        const other = this.entryDoc.data[e - 1]!;
+        if (this.stamps[other] === stamp) continue; // already compared through another band
+        this.stamps[other] = stamp;
+        const s = similarity(this.signatures, doc * P, this.signatures, other * P, P);
+        if (s > bestSim || (s === bestSim && other < best)) {
+          best = other;
           bestSim = s;
         }
       }
@@ -181,24 +198,25 @@ export class MemoryDedupIndex implements DedupIndex {
     return best >= 0 && bestSim >= threshold ? { id: this.ids[best]!, similarity: round3(bestSim), exact: false } : null;
   }
 
-  /**
-   * Keeps a document's signature and band keys. Documents without one (exact mode) take no
-   * space here: no band points at their slot, so it is never read.
-   */
-  private addSignature(doc: number, sig: Uint32Array, small: Uint16Array): void {
-    const { bands, rows, permutations: P } = this.params;
+  /** Room for the signature of document `doc`. */
+  private reserve(doc: number): void {
+    const P = this.params.permutations;
     if (this.signatures.length < (doc + 1) * P) {
       const next = new Uint16Array(Math.max(1024 * P, this.signatures.length * 2, (doc + 1) * P));
       next.set(this.signatures);
       this.signatures = next;
     }
-    this.signatures.set(small, doc * P);
-    for (let b = 0; b < bands; b++) {
-      const [hi, lo] = bandKey(sig, b, rows);
-      const head = this.bands.get(hi, lo);
-      const e = this.entryDoc.push(doc);
+  }
+
+  /**
+   * Files kept document `doc` under its band keys (`keys`). Documents without a signature
+   * (exact mode) take no space here: no band points at their slot, so it is never read.
+   */
+  private addBands(doc: number): void {
+    for (let b = 0; b < this.params.bands; b++) {
+      const head = this.bands.swap(this.keys[2 * b]!, this.keys[2 * b + 1]!, this.entryDoc.length + 1);
+      this.entryDoc.push(doc);
       this.entryNext.push(head);
-      this.bands.set(hi, lo, e + 1);
     }
   }
 
@@ -210,15 +228,17 @@ export class MemoryDedupIndex implements DedupIndex {
   }
 }
 
-/** 64-bit key of band `b`: its rows' values hashed with the band number. */
-function bandKey(sig: Uint32Array, b: number, rows: number): [number, number] {
-  let h1 = 0x3c6ef372 ^ b;
-  let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
-  for (let r = b * rows; r < (b + 1) * rows; r++) {
-    const v = sig[r]!;
-    h1 = fmix32(h1 ^ v) + 0x6b43a9b5;
-    h2 = fmix32((h2 + v) ^ 0x27d4eb2f);
+/** The 64-bit key of every band, as high and low halves in `keys`: its rows' values hashed with the band number. */
+function bandKeys(sig: Uint32Array, bands: number, rows: number, keys: Int32Array): void {
+  for (let b = 0; b < bands; b++) {
+    let h1 = 0x3c6ef372 ^ b;
+    let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
+    for (let r = b * rows; r < (b + 1) * rows; r++) {
+      const v = sig[r]!;
+      h1 = fmix32(h1 ^ v) + 0x6b43a9b5;
+      h2 = fmix32((h2 + v) ^ 0x27d4eb2f);
+    }
+    keys[2 * b] = fmix32(h1);
+    keys[2 * b + 1] = fmix32(h2);
   }
-  return [fmix32(h1), fmix32(h2)];
 }
-

@@ -64,20 +64,57 @@ export function fold(text: string, start = 0, end = text.length): Folded {
   let k = 0;
   for (let i = start; i < end; i++) {
     const at = i;
-    const c = text.charCodeAt(i);
-    let f: number;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      f = foldCode(0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00), traditionalToSimplified());
-      if (f < 0) continue;
-    } else {
-      f = table[c]!;
+    let f = table[text.charCodeAt(i)]!;
+    if (f === 0) {
+      f = astralAt(text, i, end);
       if (f === 0) continue;
+      i++;
+      if (f < 0) continue;
     }
     codes[k] = f;
     starts[k] = at;
     k++;
   }
   return { codes: codes.subarray(0, k), starts: starts.subarray(0, k), length: k };
+}
+
+/**
+ * The folded code points of `text` written to `codes` (at least `text.length`
+ * long), as `fold` gives them, without positions; returns how many.
+ */
+export function foldCodes(text: string, codes: Int32Array): number {
+  const table = bmpTable();
+  const end = text.length;
+  let k = 0;
+  for (let i = 0; i < end; i++) {
+    const f = table[text.charCodeAt(i)]!;
+    if (f !== 0) codes[k++] = f;
+    else {
+      // Surrogates are 0 in the table: a pair is folded as its code point.
+      const pair = astralAt(text, i, end);
+      if (pair === 0) continue;
+      i++;
+      if (pair > 0) codes[k++] = pair;
+    }
+  }
+  return k;
+}
+
+/**
+ * At a high surrogate followed by a low one: the folded code point of the
+ * pair, or -1 when it does not count. 0 when `text[i]` starts no pair.
+ */
+export function astralAt(text: string, i: number, end: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= end) return 0;
+  const d = text.charCodeAt(i + 1);
+  if ((d & 0xfc00) !== 0xdc00) return 0;
+  return foldCode(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), traditionalToSimplified());
+}
+
+/** The folding table for BMP code units (0: does not count); surrogates are 0, see `astralAt`. */
+export function foldTable(): Uint32Array {
+  return bmpTable();
 }
 
 /** The folded text as a string (for tests and display). */
