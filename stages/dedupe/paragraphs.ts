@@ -5,16 +5,20 @@
 // the distinct kept paragraphs holding it; a paragraph whose characters are
 // (nearly) all inside windows other paragraphs hold is a candidate to go.
 //
-// This runs on every document, and most have no repeated window at all: one
-// pass folds the text and hashes its windows into arrays reused from document
-// to document (no per-line strings, objects or arrays), and the comparison of
-// paragraphs only starts when some window is held by two of them.
+// This runs on every document, and most have no window in two paragraphs.
+// So a first pass only marks the paragraphs that share a window with another
+// one, in a table of 8 bytes a window; the counting table (32 bytes a window)
+// is built only for those paragraphs, in the few documents that have any. A
+// paragraph sharing no window is covered by nothing and cannot be a source.
+// All arrays are reused from document to document: allocating them per
+// document cost more than the work done in them (fresh pages, and the
+// garbage collector's sweeps that allocations wait for).
 
 import { round3 } from '../../pipeline/text.js';
 import type { DedupeOptions } from '../dedupe.js';
-import { astralAt, foldTable } from './fold.js';
-import { windowHashes } from './hash.js';
-import { int32Scratch, uint32Scratch } from './scratch.js';
+import { astralAt, foldsToItself, foldTables } from './fold.js';
+import { fmix32, ROLL_BASE, rollTop, SHINGLE_SEED } from './hash.js';
+import { int32Scratch } from './scratch.js';
 
 export interface Drop {
   rule: 'repeated-paragraph' | 'stitched-paragraph';
@@ -26,19 +30,26 @@ export interface Drop {
 /** Paragraph flags. */
 const WHOLE = 1; // compared whole (shorter than a window, or a heading)
 const LABEL = 2; // ends with a colon: a label ("问：", "记者：") that repeats by design
+const SHARED = 4; // holds a window another paragraph also holds
 
 /**
- * The paragraphs of a document, one per line, as numbers in one array:
- * folded characters `codes[from, to)`, table slots of its windows
- * `slots[slotFrom, slotTo)` (empty for a paragraph compared whole), flags.
+ * The paragraphs of a document, one per line, as numbers in one growable
+ * array: folded characters `codes[from, to)`, its windows `[slotFrom, slotTo)`
+ * (their hashes, then their table slots; none for a paragraph compared
+ * whole), flags.
  */
 class Paragraphs {
   static readonly FIELDS = 5;
   count = 0;
 
-  constructor(private readonly data: Int32Array) {}
+  constructor(private data: Int32Array) {}
 
   push(from: number, to: number, slotFrom: number, slotTo: number, flags: number): void {
+    if ((this.count + 1) * Paragraphs.FIELDS > this.data.length) {
+      const more = parasScratch.take(this.data.length * 2);
+      more.set(this.data.subarray(0, this.count * Paragraphs.FIELDS));
+      this.data = more;
+    }
     const b = this.count++ * Paragraphs.FIELDS;
     this.data[b] = from;
     this.data[b + 1] = to;
@@ -65,20 +76,25 @@ class Paragraphs {
   is(p: number, flag: number): boolean {
     return (this.data[p * Paragraphs.FIELDS + 4]! & flag) !== 0;
   }
+  mark(p: number, flag: number): void {
+    this.data[p * Paragraphs.FIELDS + 4]! |= flag;
+  }
 }
 
 const codesScratch = int32Scratch();
 const slotsScratch = int32Scratch();
-const hashesScratch = uint32Scratch();
+const hashesScratch = int32Scratch();
 const parasScratch = int32Scratch();
+const sharingScratch = int32Scratch();
 const tableScratch = int32Scratch();
 
-/** The document's folded text, its paragraphs and the slot of every paragraph window in its table. */
+/** The document's folded text, its paragraphs and the slot of every window of a sharing paragraph in its table. */
 interface Folding {
   codes: Int32Array;
   paras: Paragraphs;
   slots: Int32Array;
-  table: WindowTable;
+  /** Null when no window is in two paragraphs. */
+  table: WindowTable | null;
   k: number;
 }
 
@@ -92,19 +108,18 @@ interface Folding {
  */
 export function repeatedParagraphs(text: string, o: DedupeOptions): Map<number, Drop> {
   const f = foldParagraphs(text, o.paragraphWindow);
-  const { paras } = f;
+  const { paras, table } = f;
   const dropped = new Map<number, Drop>();
   dropShortRepeats(f, o, dropped);
-  // No window held by two paragraphs: none is covered at all.
-  if (!f.table.shared) return dropped;
+  if (!table) return dropped;
 
   // Candidates: covered enough by the other paragraphs as they are now.
   const candidates: { p: number; sources: number[]; coverage: number }[] = [];
   for (let p = 0; p < paras.count; p++) {
-    if (paras.slotTo(p) === paras.slotFrom(p)) continue;
-    const c = coverage(p, f);
+    if (!paras.is(p, SHARED)) continue;
+    const c = coverage(p, f, table);
     if (!enough(c, paras.length(p), o)) continue;
-    const sources = sourcesOf(p, f);
+    const sources = sourcesOf(p, f, table);
     // Covered only by scattered set phrases, not by another paragraph's text: not a repeat.
     if (sources.length === 0) continue;
     candidates.push({ p, sources, coverage: c });
@@ -112,17 +127,17 @@ export function repeatedParagraphs(text: string, o: DedupeOptions): Map<number, 
   candidates.sort((a, b) => b.sources.length - a.sources.length || paras.length(a.p) - paras.length(b.p) || b.p - a.p);
   for (const cand of candidates) {
     const { p } = cand;
-    const c = coverage(p, f);
+    const c = coverage(p, f, table);
     if (!enough(c, paras.length(p), o)) continue;
     // Where its text is now, with the drops before it (for the report).
-    const sources = sourcesOf(p, f);
+    const sources = sourcesOf(p, f, table);
     if (paras.length(p) < o.partialMinChars) {
       // Short: must be a part of one kept paragraph holding its first window.
-      const outer = f.table.holdersOf(f.slots[paras.slotFrom(p)]!, p).find((q) => contains(f, q, p));
+      const outer = table.holdersOf(f.slots[paras.slotFrom(p)]!, p).find((q) => contains(f, q, p));
       if (outer === undefined) continue;
       if (!sources.includes(outer)) sources.unshift(outer);
     }
-    f.table.remove(p, f.slots, paras.slotFrom(p), paras.slotTo(p));
+    table.remove(p, f.slots, paras.slotFrom(p), paras.slotTo(p));
     dropped.set(p, {
       rule: cand.sources.length > 1 ? 'stitched-paragraph' : 'repeated-paragraph',
       coverage: round3(c),
@@ -134,52 +149,119 @@ export function repeatedParagraphs(text: string, o: DedupeOptions): Map<number, 
 
 /**
  * One pass over the text: folds it (see fold.ts), splits it into paragraphs
- * at line breaks as splitLines does, and puts every window of every paragraph
- * not compared whole into the table.
+ * at line breaks as splitLines does, and rolls the hash of every window (as
+ * windowHashes, before its final mix). Then marks the paragraphs sharing a
+ * window, and puts the windows of those into the counting table.
  */
 function foldParagraphs(text: string, k: number): Folding {
   const n = text.length;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   const codes = codesScratch.take(n);
-  const slots = slotsScratch.take(n);
-  const hashes = hashesScratch.take(n);
-  const paras = new Paragraphs(parasScratch.take(lines * Paragraphs.FIELDS));
   // Windows are at most the folded characters, so at most the text's UTF-16 units.
-  const table = new WindowTable(n);
-  const fold = foldTable();
+  const hashes = hashesScratch.take(n);
+  const paras = new Paragraphs(parasScratch.take(256));
+  const { table: fold, same } = foldTables();
+  const top = rollTop(k);
   let at = 0; // folded characters so far
-  let slotAt = 0;
+  let windows = 0;
   let lineStart = 0;
-  let from = 0;
+  let from = 0; // the line's first folded character
+  let firstWindow = 0; // the line's first window
+  let h = 0;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 10;
     if (c === 10) {
       // No line after a final line break.
       if (i === n && lineStart === n && paras.count > 0) break;
-      const line = paras.count;
       if (at - from < k || isHeading(text, lineStart, i)) {
-        paras.push(from, at, slotAt, slotAt, WHOLE | (isLabel(text, lineStart, i) ? LABEL : 0));
+        paras.push(from, at, firstWindow, firstWindow, WHOLE | (isLabel(text, lineStart, i) ? LABEL : 0));
+        windows = firstWindow; // its windows are not compared
       } else {
-        const windows = windowHashes(codes, from, at, k, hashes, 0);
-        for (let w = 0; w < windows; w++) slots[slotAt + w] = table.add(hashes[w]!, line);
-        paras.push(from, at, slotAt, slotAt + windows, 0);
-        slotAt += windows;
+        paras.push(from, at, firstWindow, windows, 0);
       }
       lineStart = i + 1;
       from = at;
+      firstWindow = windows;
+      h = 0;
       continue;
     }
-    const folded = fold[c]!;
-    if (folded !== 0) codes[at++] = folded;
-    else {
-      const pair = astralAt(text, i, n);
-      if (pair === 0) continue;
-      i++;
-      if (pair > 0) codes[at++] = pair;
+    let f = c;
+    if (!foldsToItself(same, c)) {
+      f = fold[c]!;
+      if (f === 0) {
+        f = astralAt(text, i, n);
+        if (f === 0) continue;
+        i++;
+        if (f < 0) continue;
+      }
     }
+    codes[at] = f;
+    h = at - from < k ? (Math.imul(h, ROLL_BASE) + f) | 0 : (Math.imul(h - Math.imul(codes[at - k]!, top), ROLL_BASE) + f) | 0;
+    at++;
+    if (at - from >= k) hashes[windows++] = h;
+  }
+
+  const sharing = markSharing(paras, hashes, windows);
+  if (sharing === 0) return { codes, paras, slots: slotsScratch.take(0), table: null, k };
+
+  const slots = slotsScratch.take(windows);
+  const table = new WindowTable(sharing);
+  for (let p = 0; p < paras.count; p++) {
+    if (!paras.is(p, SHARED)) continue;
+    const to = paras.slotTo(p);
+    for (let w = paras.slotFrom(p); w < to; w++) slots[w] = table.add(fmix32(hashes[w]! ^ SHINGLE_SEED), p);
   }
   return { codes, paras, slots, table, k };
+}
+
+/**
+ * Marks SHARED the paragraphs holding a window another paragraph holds, and
+ * returns how many windows they have. Open addressing from a window's rolled
+ * hash (the final mix is one-to-one, so equal before it is equal after it) to
+ * the last paragraph holding it (+1; 0 for an empty slot), cleared per
+ * document: a paragraph meeting a window last held by another one marks both.
+ */
+function markSharing(paras: Paragraphs, hashes: Int32Array, windows: number): number {
+  let size = 16;
+  let bits = 4;
+  while (size < windows * 2) {
+    size *= 2;
+    bits++;
+  }
+  const wrap = size * 2 - 1;
+  const t = sharingScratch.take(size * 2).fill(0, 0, size * 2);
+  let any = false;
+  for (let p = 0; p < paras.count; p++) {
+    if (paras.is(p, WHOLE)) continue;
+    const holder = p + 1;
+    const to = paras.slotTo(p);
+    for (let w = paras.slotFrom(p); w < to; w++) {
+      const key = hashes[w]!;
+      // The rolled hash's low bits are weak: the slot from the top bits of a multiple.
+      let b = (Math.imul(key, 0x9e3779b1) >>> (32 - bits)) * 2;
+      for (;;) {
+        const last = t[b + 1]!;
+        if (last === 0) {
+          t[b] = key;
+          t[b + 1] = holder;
+          break;
+        }
+        if (t[b] === key) {
+          if (last !== holder) {
+            paras.mark(last - 1, SHARED);
+            paras.mark(p, SHARED);
+            t[b + 1] = holder;
+            any = true;
+          }
+          break;
+        }
+        b = (b + 2) & wrap;
+      }
+    }
+  }
+  if (!any) return 0;
+  let sharing = 0;
+  for (let p = 0; p < paras.count; p++) if (paras.is(p, SHARED)) sharing += paras.slotTo(p) - paras.slotFrom(p);
+  return sharing;
 }
 
 /** Sentence-final punctuation: a line with it is a sentence, not a heading. */
@@ -266,12 +348,12 @@ function contains(f: Folding, outer: number, inner: number): boolean {
 }
 
 /** Share of a paragraph's folded characters inside some window another kept paragraph also has. */
-function coverage(p: number, f: Folding): number {
+function coverage(p: number, f: Folding, table: WindowTable): number {
   const slotFrom = f.paras.slotFrom(p);
   let covered = 0;
   let until = 0; // folded characters [0, until) of the paragraph are counted
   for (let i = 0; i < f.paras.slotTo(p) - slotFrom; i++) {
-    if (f.table.count(f.slots[slotFrom + i]!) < 2) continue;
+    if (table.count(f.slots[slotFrom + i]!) < 2) continue;
     covered += i + f.k - Math.max(i, until);
     until = i + f.k;
   }
@@ -279,10 +361,10 @@ function coverage(p: number, f: Folding): number {
 }
 
 /** The other paragraphs a paragraph's shared windows come from, most shared first; a source needs a window's worth. */
-function sourcesOf(p: number, f: Folding): number[] {
+function sourcesOf(p: number, f: Folding, table: WindowTable): number[] {
   const shared = new Map<number, number>();
   for (let i = f.paras.slotFrom(p); i < f.paras.slotTo(p); i++) {
-    const other = f.table.other(f.slots[i]!, p);
+    const other = table.other(f.slots[i]!, p);
     if (other >= 0) shared.set(other, (shared.get(other) ?? 0) + 1);
   }
   return [...shared]
@@ -294,39 +376,27 @@ function sourcesOf(p: number, f: Folding): number[] {
 /** How many paragraphs holding a window the table remembers by number (the count is always exact). */
 const HOLDERS = 4;
 
-/** Int32 fields of a table slot: generation, key, count, last paragraph counted, HOLDERS paragraph numbers. */
+/** Int32 fields of a table slot: key, count, last paragraph counted (+1; 0 for an empty slot), HOLDERS paragraph numbers (+1; 0 for none). */
 const STRIDE = 8;
-const GEN = 0;
-const KEY = 1;
-const COUNT = 2;
-const LAST = 3;
-const HOLDER = 4;
+const KEY = 0;
+const COUNT = 1;
+const LAST = 2;
+const HOLDER = 3;
 
 /**
  * Open addressing from a window's 32-bit hash to how many distinct kept
- * paragraphs hold it, and the first few that do. Its array is shared by all
- * documents: a slot is in use when it carries this document's generation, so
- * nothing is cleared between documents. A slot's fields sit together, one
- * cache line for the lookup and the update.
+ * paragraphs hold it, and the first few that do. A slot's fields sit
+ * together: one cache line for the lookup and the update.
  */
 class WindowTable {
-  private static generation = 0;
   private readonly slots: Int32Array;
-  private readonly generation: number;
   private readonly mask: number;
   private readonly dropped = new Set<number>();
-  /** Some window is held by two paragraphs. */
-  shared = false;
 
   constructor(windows: number) {
     let n = 16;
     while (n < windows * 2) n *= 2;
-    this.slots = tableScratch.take(n * STRIDE);
-    if (WindowTable.generation === 0x7fffffff) {
-      this.slots.fill(0);
-      WindowTable.generation = 0;
-    }
-    this.generation = ++WindowTable.generation;
+    this.slots = tableScratch.take(n * STRIDE).fill(0, 0, n * STRIDE);
     this.mask = n - 1;
   }
 
@@ -334,29 +404,29 @@ class WindowTable {
   add(hash: number, para: number): number {
     const t = this.slots;
     const key = hash | 0;
-    let i = hash & this.mask;
-    let b = i * STRIDE;
-    while (t[b + GEN] === this.generation) {
+    const holder = para + 1;
+    let i = key & this.mask;
+    for (;;) {
+      const b = i * STRIDE;
+      const last = t[b + LAST]!;
+      if (last === 0) {
+        t[b + KEY] = key;
+        t[b + COUNT] = 1;
+        t[b + LAST] = holder;
+        t[b + HOLDER] = holder;
+        return i;
+      }
       if (t[b + KEY] === key) {
-        if (t[b + LAST] !== para) {
+        if (last !== holder) {
           const count = t[b + COUNT]!;
-          if (count < HOLDERS) t[b + HOLDER + count] = para;
-          t[b + LAST] = para;
+          if (count < HOLDERS) t[b + HOLDER + count] = holder;
+          t[b + LAST] = holder;
           t[b + COUNT] = count + 1;
-          this.shared = true;
         }
         return i;
       }
       i = (i + 1) & this.mask;
-      b = i * STRIDE;
     }
-    t[b + GEN] = this.generation;
-    t[b + KEY] = key;
-    t[b + COUNT] = 1;
-    t[b + LAST] = para;
-    t[b + HOLDER] = para;
-    for (let h = 1; h < HOLDERS; h++) t[b + HOLDER + h] = -1;
-    return i;
   }
 
   count(slot: number): number {
@@ -367,7 +437,7 @@ class WindowTable {
   other(slot: number, para: number): number {
     const b = slot * STRIDE + HOLDER;
     for (let h = b; h < b + HOLDERS; h++) {
-      const q = this.slots[h]!;
+      const q = this.slots[h]! - 1;
       if (q === -1) break;
       if (q !== para && !this.dropped.has(q)) return q;
     }
@@ -379,7 +449,7 @@ class WindowTable {
     const out: number[] = [];
     const b = slot * STRIDE + HOLDER;
     for (let h = b; h < b + HOLDERS; h++) {
-      const q = this.slots[h]!;
+      const q = this.slots[h]! - 1;
       if (q === -1) break;
       if (q !== para && !this.dropped.has(q)) out.push(q);
     }

@@ -8,7 +8,7 @@
 const SHARED_MAX = 1 << 21;
 
 /** One shared typed array; its contents are left over from the last use, never assumed zero. */
-export class Scratch<T extends Int32Array | Uint32Array> {
+export class Scratch<T extends Int32Array | Uint32Array | Uint8Array> {
   private shared: T;
 
   constructor(private readonly make: (n: number) => T) {
@@ -25,3 +25,4 @@ export class Scratch<T extends Int32Array | Uint32Array> {
 
 export const int32Scratch = (): Scratch<Int32Array> => new Scratch((n) => new Int32Array(n));
 export const uint32Scratch = (): Scratch<Uint32Array> => new Scratch((n) => new Uint32Array(n));
+export const uint8Scratch = (): Scratch<Uint8Array> => new Scratch((n) => new Uint8Array(n));
