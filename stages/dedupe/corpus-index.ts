@@ -20,7 +20,7 @@ export interface Fingerprint {
   /** 64-bit hash of the folded text, as [high, low]. */
   exact: [number, number];
   /** MinHash signature (32-bit values), null when the text has no characters to compare. */
-  signature: Uint32Array | null;
+  signature: ArrayLike<number> | null;
 }
 
 export interface DuplicateMatch {
@@ -48,18 +48,34 @@ export interface DedupIndex {
   readonly size: number;
 }
 
-/** Growable Int32Array. */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
+/**
+ * An array that grows a chunk at a time: nothing is copied when it grows, and
+ * each page of memory is touched once (a fresh page costs more than the work
+ * done in it; doubling and copying touched twice the final memory).
+ */
+class Chunked<T extends Int32Array | Uint16Array> {
+  private readonly chunks: T[] = [];
+
+  /** Chunks of 2^`shift` units of `unit` elements each. */
+  constructor(
+    private readonly make: (n: number) => T,
+    private readonly shift: number,
+    private readonly unit: number,
+  ) {}
+
+  /** The chunk holding unit `i`; its elements start at `offset(i)`. */
+  chunk(i: number): T {
+    const c = i >>> this.shift;
+    while (this.chunks.length <= c) this.chunks.push(this.make((1 << this.shift) * this.unit));
+    return this.chunks[c]!;
+  }
+
+  offset(i: number): number {
+    return (i & ((1 << this.shift) - 1)) * this.unit;
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
   }
 }
 
@@ -77,9 +93,25 @@ export class Hash64Table {
   /** The slot of a key (int32 halves): where it is, or the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
     const t = this.slots;
-    let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    let i = this.home(hi, lo);
     while (t[i * 3 + 2] !== 0 && (t[i * 3] !== hi || t[i * 3 + 1] !== lo)) i = (i + 1) & this.mask;
     return i;
+  }
+
+  /** Where the probe for a key starts. */
+  private home(hi: number, lo: number): number {
+    return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+  }
+
+  /**
+   * Reads where the probes for `count` keys (halves in pairs in `keys`) start,
+   * all before any is needed, so that their cache misses overlap. False when
+   * none of those slots is taken: then no key is in the table.
+   */
+  warm(keys: Int32Array, count: number): boolean {
+    let taken = 0;
+    for (let k = 0; k < count; k++) taken |= this.slots[this.home(keys[2 * k]!, keys[2 * k + 1]!) * 3 + 2]!;
+    return taken !== 0;
   }
 
   get(hi: number, lo: number): number {
@@ -131,10 +163,11 @@ export class MemoryDedupIndex implements DedupIndex {
   private readonly ids: string[] = [];
   private readonly exact = new Hash64Table();
   private readonly bands = new Hash64Table();
-  /** Band chains: entry → document, entry → next entry (+1; 0 ends). */
-  private readonly entryDoc = new IntList();
-  private readonly entryNext = new IntList();
-  private signatures = new Uint16Array(0);
+  /** Band chains: per entry, its document and the next entry (+1; 0 ends). */
+  private readonly entries = new Chunked((n) => new Int32Array(n), 15, 2);
+  private entryCount = 0;
+  /** The 16-bit signatures, a document after another. */
+  private readonly signatures: Chunked<Uint16Array>;
   private stamp = 0;
   private stamps = new Int32Array(0);
   /** The band keys of the document being admitted. */
@@ -145,6 +178,7 @@ export class MemoryDedupIndex implements DedupIndex {
       throw new Error(`bands × rows (${params.bands} × ${params.rows}) exceeds the ${params.permutations} permutations`);
     }
     this.keys = new Int32Array(2 * params.bands);
+    this.signatures = new Chunked((n) => new Uint16Array(n), 10, params.permutations);
   }
 
   get size(): number {
@@ -159,10 +193,9 @@ export class MemoryDedupIndex implements DedupIndex {
     const sig = this.params.near ? fp.signature : null;
     if (sig) {
       // The 16-bit signature goes where it is kept if the document is, and is compared from there.
-      this.reserve(doc);
-      compactInto(sig, this.signatures, doc * this.params.permutations);
+      compactInto(sig, this.signatures.chunk(doc), this.signatures.offset(doc));
       bandKeys(sig, this.params.bands, this.params.rows, this.keys);
-      const near = this.nearest(doc);
+      const near = this.bands.warm(this.keys, this.params.bands) ? this.nearest(doc) : null;
       if (near) return near;
     }
 
@@ -181,14 +214,19 @@ export class MemoryDedupIndex implements DedupIndex {
       this.stamps = next;
     }
     const stamp = ++this.stamp;
+    const mine = this.signatures.chunk(doc);
+    const at = this.signatures.offset(doc);
     let best = -1;
     let bestSim = -1;
     for (let b = 0; b < bands; b++) {
-      for (let e = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!); e !== 0; e = this.entryNext.data[e - 1]!) {
-        const other = this.entryDoc.data[e - 1]!;
+      for (let e = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!); e !== 0; ) {
+        const entry = this.entries.chunk(e - 1);
+        const i = this.entries.offset(e - 1);
+        const other = entry[i]!;
+        e = entry[i + 1]!;
         if (this.stamps[other] === stamp) continue; // already compared through another band
         this.stamps[other] = stamp;
-        const s = similarity(this.signatures, doc * P, this.signatures, other * P, P);
+        const s = similarity(mine, at, this.signatures.chunk(other), this.signatures.offset(other), P);
         if (s > bestSim || (s === bestSim && other < best)) {
           best = other;
           bestSim = s;
@@ -198,38 +236,29 @@ export class MemoryDedupIndex implements DedupIndex {
     return best >= 0 && bestSim >= threshold ? { id: this.ids[best]!, similarity: round3(bestSim), exact: false } : null;
   }
 
-  /** Room for the signature of document `doc`. */
-  private reserve(doc: number): void {
-    const P = this.params.permutations;
-    if (this.signatures.length < (doc + 1) * P) {
-      const next = new Uint16Array(Math.max(1024 * P, this.signatures.length * 2, (doc + 1) * P));
-      next.set(this.signatures);
-      this.signatures = next;
-    }
-  }
-
   /**
    * Files kept document `doc` under its band keys (`keys`). Documents without a signature
    * (exact mode) take no space here: no band points at their slot, so it is never read.
    */
   private addBands(doc: number): void {
     for (let b = 0; b < this.params.bands; b++) {
-      const head = this.bands.swap(this.keys[2 * b]!, this.keys[2 * b + 1]!, this.entryDoc.length + 1);
-      this.entryDoc.push(doc);
-      this.entryNext.push(head);
+      const e = this.entryCount++;
+      const head = this.bands.swap(this.keys[2 * b]!, this.keys[2 * b + 1]!, e + 1);
+      const entry = this.entries.chunk(e);
+      const i = this.entries.offset(e);
+      entry[i] = doc;
+      entry[i + 1] = head;
     }
   }
 
   /** Bytes held by the index's arrays (not the id strings). */
   get bytes(): number {
-    return (
-      this.exact.bytes + this.bands.bytes + this.entryDoc.data.length * 8 + this.signatures.length * 2 + this.stamps.length * 4
-    );
+    return this.exact.bytes + this.bands.bytes + this.entries.bytes + this.signatures.bytes + this.stamps.length * 4;
   }
 }
 
 /** The 64-bit key of every band, as high and low halves in `keys`: its rows' values hashed with the band number. */
-function bandKeys(sig: Uint32Array, bands: number, rows: number, keys: Int32Array): void {
+function bandKeys(sig: ArrayLike<number>, bands: number, rows: number, keys: Int32Array): void {
   for (let b = 0; b < bands; b++) {
     let h1 = 0x3c6ef372 ^ b;
     let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
