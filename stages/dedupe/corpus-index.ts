@@ -13,14 +13,14 @@
 // documents are added; duplicates cost nothing after their check.
 
 import { fmix32 } from './hash.js';
-import { compact, similarity } from './minhash.js';
+import { compactInto, similarity } from './minhash.js';
 import { round3 } from '../../pipeline/text.js';
 
 export interface Fingerprint {
   /** 64-bit hash of the folded text, as [high, low]. */
   exact: [number, number];
   /** MinHash signature (32-bit values), null when the text has no characters to compare. */
-  signature: Uint32Array | null;
+  signature: ArrayLike<number> | null;
 }
 
 export interface DuplicateMatch {
@@ -48,72 +48,114 @@ export interface DedupIndex {
   readonly size: number;
 }
 
-/** Growable Int32Array. */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
+/**
+ * An array that grows a chunk at a time: nothing is copied when it grows, and
+ * each page of memory is touched once (a fresh page costs more than the work
+ * done in it; doubling and copying touched twice the final memory).
+ */
+class Chunked<T extends Int32Array | Uint16Array> {
+  private readonly chunks: T[] = [];
+
+  /** Chunks of 2^`shift` units of `unit` elements each. */
+  constructor(
+    private readonly make: (n: number) => T,
+    private readonly shift: number,
+    private readonly unit: number,
+  ) {}
+
+  /** The chunk holding unit `i`; its elements start at `offset(i)`. */
+  chunk(i: number): T {
+    const c = i >>> this.shift;
+    while (this.chunks.length <= c) this.chunks.push(this.make((1 << this.shift) * this.unit));
+    return this.chunks[c]!;
+  }
+
+  offset(i: number): number {
+    return (i & ((1 << this.shift) - 1)) * this.unit;
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
   }
 }
 
-/** Open addressing from a 64-bit key to an int32 value (0 = absent). */
+/**
+ * Open addressing from a 64-bit key to an int32 value (0 = absent). A slot's
+ * key halves and value sit together in one array: a lookup in a table of
+ * millions of band keys is one cache miss, not three.
+ */
 export class Hash64Table {
-  private hi = new Uint32Array(1024);
-  private lo = new Uint32Array(1024);
-  private val = new Int32Array(1024);
+  /** Per slot: high half, low half, value. */
+  private slots = new Int32Array(1024 * 3);
   private mask = 1023;
   size = 0;
 
+  /** The slot of a key (int32 halves): where it is, or the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
-    let i = fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    while (this.val[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
+    const t = this.slots;
+    let i = this.home(hi, lo);
+    while (t[i * 3 + 2] !== 0 && (t[i * 3] !== hi || t[i * 3 + 1] !== lo)) i = (i + 1) & this.mask;
     return i;
   }
 
+  /** Where the probe for a key starts. */
+  private home(hi: number, lo: number): number {
+    return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+  }
+
+  /**
+   * Reads where the probes for `count` keys (halves in pairs in `keys`) start,
+   * all before any is needed, so that their cache misses overlap. False when
+   * none of those slots is taken: then no key is in the table.
+   */
+  warm(keys: Int32Array, count: number): boolean {
+    let taken = 0;
+    for (let k = 0; k < count; k++) taken |= this.slots[this.home(keys[2 * k]!, keys[2 * k + 1]!) * 3 + 2]!;
+    return taken !== 0;
+  }
+
   get(hi: number, lo: number): number {
-    return this.val[this.slot(hi >>> 0, lo >>> 0)]!;
+    return this.slots[this.slot(hi | 0, lo | 0) * 3 + 2]!;
   }
 
   /** Sets the value for a key; `value` must not be 0. */
   set(hi: number, lo: number, value: number): void {
-    hi >>>= 0;
-    lo >>>= 0;
-    const i = this.slot(hi, lo);
-    if (this.val[i] === 0) {
+    this.swap(hi, lo, value);
+  }
+
+  /** Sets the value for a key (`value` not 0) and returns the one it had (0: none). */
+  swap(hi: number, lo: number, value: number): number {
+    hi |= 0;
+    lo |= 0;
+    const b = this.slot(hi, lo) * 3;
+    const t = this.slots;
+    const before = t[b + 2]!;
+    if (before === 0) {
       this.size++;
-      this.hi[i] = hi;
-      this.lo[i] = lo;
+      t[b] = hi;
+      t[b + 1] = lo;
     }
-    this.val[i] = value;
+    t[b + 2] = value;
     if (this.size > this.mask * 0.7) this.grow();
+    return before;
   }
 
   private grow(): void {
-    const { hi, lo, val } = this;
-    const n = (this.mask + 1) * 2;
-    this.hi = new Uint32Array(n);
-    this.lo = new Uint32Array(n);
-    this.val = new Int32Array(n);
-    this.mask = n - 1;
-    for (let i = 0; i < val.length; i++) {
-      if (val[i] === 0) continue;
-      const j = this.slot(hi[i]!, lo[i]!);
-      this.hi[j] = hi[i]!;
-      this.lo[j] = lo[i]!;
-      this.val[j] = val[i]!;
+    const old = this.slots;
+    this.mask = (this.mask + 1) * 2 - 1;
+    this.slots = new Int32Array((this.mask + 1) * 3);
+    for (let b = 0; b < old.length; b += 3) {
+      if (old[b + 2] === 0) continue;
+      const j = this.slot(old[b]!, old[b + 1]!) * 3;
+      this.slots[j] = old[b]!;
+      this.slots[j + 1] = old[b + 1]!;
+      this.slots[j + 2] = old[b + 2]!;
     }
   }
 
   /** Bytes held by the arrays. */
   get bytes(): number {
-    return this.val.length * 12;
+    return this.slots.length * 4;
   }
 }
 
@@ -121,17 +163,22 @@ export class MemoryDedupIndex implements DedupIndex {
   private readonly ids: string[] = [];
   private readonly exact = new Hash64Table();
   private readonly bands = new Hash64Table();
-  /** Band chains: entry → document, entry → next entry (+1; 0 ends). */
-  private readonly entryDoc = new IntList();
-  private readonly entryNext = new IntList();
-  private signatures = new Uint16Array(0);
+  /** Band chains: per entry, its document and the next entry (+1; 0 ends). */
+  private readonly entries = new Chunked((n) => new Int32Array(n), 15, 2);
+  private entryCount = 0;
+  /** The 16-bit signatures, a document after another. */
+  private readonly signatures: Chunked<Uint16Array>;
   private stamp = 0;
   private stamps = new Int32Array(0);
+  /** The band keys of the document being admitted. */
+  private readonly keys: Int32Array;
 
   constructor(readonly params: DedupIndexParams) {
     if (params.bands * params.rows > params.permutations) {
       throw new Error(`bands × rows (${params.bands} × ${params.rows}) exceeds the ${params.permutations} permutations`);
     }
+    this.keys = new Int32Array(2 * params.bands);
+    this.signatures = new Chunked((n) => new Uint16Array(n), 10, params.permutations);
   }
 
   get size(): number {
@@ -142,38 +189,46 @@ export class MemoryDedupIndex implements DedupIndex {
     const earlier = this.exact.get(fp.exact[0], fp.exact[1]);
     if (earlier !== 0) return { id: this.ids[earlier - 1]!, similarity: 1, exact: true };
 
-    // The 16-bit signature, compared against the kept ones and then kept itself.
-    const small = this.params.near && fp.signature ? compact(fp.signature) : null;
-    const near = small ? this.nearest(fp.signature!, small) : null;
-    if (near) return near;
-
     const doc = this.ids.length;
+    const sig = this.params.near ? fp.signature : null;
+    if (sig) {
+      // The 16-bit signature goes where it is kept if the document is, and is compared from there.
+      compactInto(sig, this.signatures.chunk(doc), this.signatures.offset(doc));
+      bandKeys(sig, this.params.bands, this.params.rows, this.keys);
+      const near = this.bands.warm(this.keys, this.params.bands) ? this.nearest(doc) : null;
+      if (near) return near;
+    }
+
     this.ids.push(id);
     this.exact.set(fp.exact[0], fp.exact[1], doc + 1);
-    if (small) this.addSignature(doc, fp.signature!, small);
+    if (sig) this.addBands(doc);
     return null;
   }
 
-  /** The most similar kept document sharing a band with `sig`, if similar enough. */
-  private nearest(sig: Uint32Array, small: Uint16Array): DuplicateMatch | null {
-    const { bands, rows, permutations: P, threshold } = this.params;
+  /** The most similar kept document sharing a band (`keys`) with document `doc`, if similar enough. */
+  private nearest(doc: number): DuplicateMatch | null {
+    const { bands, permutations: P, threshold } = this.params;
     if (this.stamps.length < this.ids.length) {
       const next = new Int32Array(Math.max(1024, this.ids.length * 2));
       next.set(this.stamps);
       this.stamps = next;
     }
     const stamp = ++this.stamp;
+    const mine = this.signatures.chunk(doc);
+    const at = this.signatures.offset(doc);
     let best = -1;
     let bestSim = -1;
     for (let b = 0; b < bands; b++) {
-      const [hi, lo] = bandKey(sig, b, rows);
-      for (let e = this.bands.get(hi, lo); e !== 0; e = this.entryNext.data[e - 1]!) {
-        const doc = this.entryDoc.data[e - 1]!;
-        if (this.stamps[doc] === stamp) continue; // already compared through another band
-        this.stamps[doc] = stamp;
-        const s = similarity(small, 0, this.signatures, doc * P, P);
-        if (s > bestSim || (s === bestSim && doc < best)) {
-          best = doc;
+      for (let e = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!); e !== 0; ) {
+        const entry = this.entries.chunk(e - 1);
+        const i = this.entries.offset(e - 1);
+        const other = entry[i]!;
+        e = entry[i + 1]!;
+        if (this.stamps[other] === stamp) continue; // already compared through another band
+        this.stamps[other] = stamp;
+        const s = similarity(mine, at, this.signatures.chunk(other), this.signatures.offset(other), P);
+        if (s > bestSim || (s === bestSim && other < best)) {
+          best = other;
           bestSim = s;
         }
       }
@@ -182,43 +237,37 @@ export class MemoryDedupIndex implements DedupIndex {
   }
 
   /**
-   * Keeps a document's signature and band keys. Documents without one (exact mode) take no
-   * space here: no band points at their slot, so it is never read.
+   * Files kept document `doc` under its band keys (`keys`). Documents without a signature
+   * (exact mode) take no space here: no band points at their slot, so it is never read.
    */
-  private addSignature(doc: number, sig: Uint32Array, small: Uint16Array): void {
-    const { bands, rows, permutations: P } = this.params;
-    if (this.signatures.length < (doc + 1) * P) {
-      const next = new Uint16Array(Math.max(1024 * P, this.signatures.length * 2, (doc + 1) * P));
-      next.set(this.signatures);
-      this.signatures = next;
-    }
-    this.signatures.set(small, doc * P);
-    for (let b = 0; b < bands; b++) {
-      const [hi, lo] = bandKey(sig, b, rows);
-      const head = this.bands.get(hi, lo);
-      const e = this.entryDoc.push(doc);
-      this.entryNext.push(head);
-      this.bands.set(hi, lo, e + 1);
+  private addBands(doc: number): void {
+    for (let b = 0; b < this.params.bands; b++) {
+      const e = this.entryCount++;
+      const head = this.bands.swap(this.keys[2 * b]!, this.keys[2 * b + 1]!, e + 1);
+      const entry = this.entries.chunk(e);
+      const i = this.entries.offset(e);
+      entry[i] = doc;
+      entry[i + 1] = head;
     }
   }
 
   /** Bytes held by the index's arrays (not the id strings). */
   get bytes(): number {
-    return (
-      this.exact.bytes + this.bands.bytes + this.entryDoc.data.length * 8 + this.signatures.length * 2 + this.stamps.length * 4
-    );
+    return this.exact.bytes + this.bands.bytes + this.entries.bytes + this.signatures.bytes + this.stamps.length * 4;
   }
 }
 
-/** 64-bit key of band `b`: its rows' values hashed with the band number. */
-function bandKey(sig: Uint32Array, b: number, rows: number): [number, number] {
-  let h1 = 0x3c6ef372 ^ b;
-  let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
-  for (let r = b * rows; r < (b + 1) * rows; r++) {
-    const v = sig[r]!;
-    h1 = fmix32(h1 ^ v) + 0x6b43a9b5;
-    h2 = fmix32((h2 + v) ^ 0x27d4eb2f);
+/** The 64-bit key of every band, as high and low halves in `keys`: its rows' values hashed with the band number. */
+function bandKeys(sig: ArrayLike<number>, bands: number, rows: number, keys: Int32Array): void {
+  for (let b = 0; b < bands; b++) {
+    let h1 = 0x3c6ef372 ^ b;
+    let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
+    for (let r = b * rows; r < (b + 1) * rows; r++) {
+      const v = sig[r]!;
+      h1 = fmix32(h1 ^ v) + 0x6b43a9b5;
+      h2 = fmix32((h2 + v) ^ 0x27d4eb2f);
+    }
+    keys[2 * b] = fmix32(h1);
+    keys[2 * b + 1] = fmix32(h2);
   }
-  return [fmix32(h1), fmix32(h2)];
 }
-

@@ -28,23 +28,42 @@ function foldCode(c: number, ts: Map<number, number>): number {
   return ts.get(lower) ?? lower;
 }
 
-let bmp: Uint32Array | undefined;
-
 /**
- * foldCode for every BMP code point, worked out once (a few milliseconds) so
+ * foldCode for every BMP code unit, worked out once (a few milliseconds) so
  * that folding is one array read per character: this runs on every
- * character of every document, twice. 0 means "does not count".
+ * character of every document, twice.
  */
-function bmpTable(): Uint32Array {
-  if (bmp) return bmp;
+export interface FoldTables {
+  /** The folded form; 0 means "does not count" (and surrogates, folded as pairs). */
+  table: Uint32Array;
+  /**
+   * Bit `c` set when `c` folds to itself, as most characters of a Simplified
+   * text do: 8 KB that stay in the cache, where the 256 KB table is read at a
+   * cache miss for many characters of a document.
+   */
+  same: Int32Array;
+}
+
+let tables: FoldTables | undefined;
+
+export function foldTables(): FoldTables {
+  if (tables) return tables;
   const ts = traditionalToSimplified();
-  bmp = new Uint32Array(0x10000);
+  const table = new Uint32Array(0x10000);
+  const same = new Int32Array(0x10000 / 32);
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue; // surrogates: handled as pairs
     const f = foldCode(c, ts);
-    bmp[c] = f < 0 ? 0 : f;
+    table[c] = f < 0 ? 0 : f;
+    if (f === c) same[c >>> 5]! |= 1 << (c & 31);
   }
-  return bmp;
+  tables = { table, same };
+  return tables;
+}
+
+/** Whether BMP code unit `c` folds to itself (`same` from foldTables). */
+export function foldsToItself(same: Int32Array, c: number): boolean {
+  return ((same[c >>> 5]! >>> (c & 31)) & 1) !== 0;
 }
 
 export interface Folded {
@@ -57,27 +76,64 @@ export interface Folded {
 
 /** Folds `text.slice(start, end)`; positions are offsets in `text`. */
 export function fold(text: string, start = 0, end = text.length): Folded {
-  const table = bmpTable();
+  const { table } = foldTables();
   const n = end - start;
   const codes = new Int32Array(n);
   const starts = new Int32Array(n);
   let k = 0;
   for (let i = start; i < end; i++) {
     const at = i;
-    const c = text.charCodeAt(i);
-    let f: number;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      f = foldCode(0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00), traditionalToSimplified());
-      if (f < 0) continue;
-    } else {
-      f = table[c]!;
+    let f = table[text.charCodeAt(i)]!;
+    if (f === 0) {
+      f = astralAt(text, i, end);
       if (f === 0) continue;
+      i++;
+      if (f < 0) continue;
     }
     codes[k] = f;
     starts[k] = at;
     k++;
   }
   return { codes: codes.subarray(0, k), starts: starts.subarray(0, k), length: k };
+}
+
+/**
+ * The folded code points of `text` written to `codes` (at least `text.length`
+ * long), as `fold` gives them, without positions; returns how many.
+ */
+export function foldCodes(text: string, codes: Int32Array): number {
+  const { table, same } = foldTables();
+  const end = text.length;
+  let k = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (foldsToItself(same, c)) {
+      codes[k++] = c;
+      continue;
+    }
+    const f = table[c]!;
+    if (f !== 0) codes[k++] = f;
+    else {
+      // Surrogates are 0 in the table: a pair is folded as its code point.
+      const pair = astralAt(text, i, end);
+      if (pair === 0) continue;
+      i++;
+      if (pair > 0) codes[k++] = pair;
+    }
+  }
+  return k;
+}
+
+/**
+ * At a high surrogate followed by a low one: the folded code point of the
+ * pair, or -1 when it does not count. 0 when `text[i]` starts no pair.
+ */
+export function astralAt(text: string, i: number, end: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= end) return 0;
+  const d = text.charCodeAt(i + 1);
+  if ((d & 0xfc00) !== 0xdc00) return 0;
+  return foldCode(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), traditionalToSimplified());
 }
 
 /** The folded text as a string (for tests and display). */

@@ -4,12 +4,16 @@
 
 /** MurmurHash3's finaliser: spreads every input bit over the output. */
 export function fmix32(h: number): number {
+  return fmix32i(h) >>> 0;
+}
+
+/** fmix32 as int32 bits, for loops that stay in integer arithmetic. */
+export function fmix32i(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
 /** Murmur3-style mixing of one 32-bit value into a running hash. */
@@ -29,10 +33,19 @@ export function hashRange(codes: ArrayLike<number>, start: number, end: number, 
   return fmix32(h ^ (end - start));
 }
 
-/** 64-bit hash of a whole code sequence, as [high, low] 32-bit halves. */
+/** 64-bit hash of a whole code sequence, as [high, low] 32-bit halves: hashRange with two seeds, in one pass. */
 export function hash64(codes: ArrayLike<number>): [number, number] {
-  return [hashRange(codes, 0, codes.length, 0x2f6b1d3a), hashRange(codes, 0, codes.length, 0x7e3c9a15)];
+  let high = 0x2f6b1d3a;
+  let low = 0x7e3c9a15;
+  for (let i = 0; i < codes.length; i++) {
+    high = mix(high, codes[i]!);
+    low = mix(low, codes[i]!);
+  }
+  return [fmix32(high ^ codes.length), fmix32(low ^ codes.length)];
 }
+
+/** The seed of window and shingle hashes. */
+export const SHINGLE_SEED = 0x5bd1e995;
 
 /**
  * Hashes of every `k`-character window (shingle) of `codes`. A text shorter
@@ -40,7 +53,7 @@ export function hash64(codes: ArrayLike<number>): [number, number] {
  * A polynomial rolling hash (one multiply per character, whatever `k` is),
  * finalised with fmix32 so that every bit of the result depends on the window.
  */
-export function shingleHashes(codes: ArrayLike<number>, k: number, seed = 0x5bd1e995): Uint32Array {
+export function shingleHashes(codes: ArrayLike<number>, k: number, seed = SHINGLE_SEED): Uint32Array {
   const n = codes.length;
   if (n === 0) return new Uint32Array(0);
   if (n < k) return Uint32Array.of(hashRange(codes, 0, n, seed));
@@ -58,20 +71,28 @@ export function windowHashes(
   from: number,
   to: number,
   k: number,
-  out: { [i: number]: number },
+  out: Uint32Array,
   at: number,
-  seed = 0x5bd1e995,
+  seed = SHINGLE_SEED,
 ): number {
   if (to - from < k) return 0;
-  const B = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
-  let top = 1; // B^(k-1)
-  for (let i = 1; i < k; i++) top = Math.imul(top, B);
+  const top = rollTop(k);
   let h = 0;
-  for (let i = from; i < from + k; i++) h = (Math.imul(h, B) + codes[i]!) | 0;
+  for (let i = from; i < from + k; i++) h = (Math.imul(h, ROLL_BASE) + codes[i]!) | 0;
   out[at] = fmix32(h ^ seed);
   for (let i = from + k; i < to; i++) {
-    h = (Math.imul(h - Math.imul(codes[i - k]!, top), B) + codes[i]!) | 0;
+    h = (Math.imul(h - Math.imul(codes[i - k]!, top), ROLL_BASE) + codes[i]!) | 0;
     out[at + i - from - k + 1] = fmix32(h ^ seed);
   }
   return to - from - k + 1;
+}
+
+/** The base of the rolling window hash: odd, so multiplication by it is invertible mod 2^32. */
+export const ROLL_BASE = 0x01000193;
+
+/** ROLL_BASE^(k-1) mod 2^32: what the character leaving a `k`-window weighs. */
+export function rollTop(k: number): number {
+  let top = 1;
+  for (let i = 1; i < k; i++) top = Math.imul(top, ROLL_BASE);
+  return top;
 }

@@ -10,7 +10,8 @@
 // Jaccard similarity of the shingle sets, as with P separate permutations,
 // at the cost of one hash per character.
 
-import { fmix32, shingleHashes } from './hash.js';
+import { fmix32, fmix32i, hashRange, ROLL_BASE, rollTop, SHINGLE_SEED } from './hash.js';
+import { int32Scratch, uint8Scratch } from './scratch.js';
 
 export interface MinHashParams {
   /** Characters per shingle. */
@@ -19,30 +20,61 @@ export interface MinHashParams {
   permutations: number;
 }
 
-/** A signature: `permutations` 32-bit minima. Null for a text with no characters. */
-export function signature(codes: ArrayLike<number>, p: MinHashParams): Uint32Array | null {
-  const shingles = shingleHashes(codes, p.shingle);
-  if (shingles.length === 0) return null;
+/**
+ * A signature: `permutations` 32-bit minima. Null for a text with no characters.
+ * A plain array: a typed array this size is allocated outside the JavaScript heap,
+ * and that cost more per document than computing it (the allocation waits for the
+ * garbage collector's sweeping of earlier buffers).
+ */
+export function signature(codes: Int32Array, p: MinHashParams): number[] | null {
+  const n = codes.length;
+  if (n === 0) return null;
   const P = p.permutations;
-  const sig = new Uint32Array(P).fill(0xffffffff);
-  const filled = new Uint8Array(P);
-  for (let i = 0; i < shingles.length; i++) {
-    const h = shingles[i]!;
-    // Bin from the high bits, value from an independent remix: the two are uncorrelated.
-    const bin = Math.floor((h / 0x100000000) * P);
-    const v = fmix32(h ^ 0x9e3779b9);
-    if (!filled[bin] || v < sig[bin]!) {
-      sig[bin] = v;
-      filled[bin] = 1;
+  const k = p.shingle;
+  // The minima as int32 with the sign bit flipped, which orders them as the unsigned values do:
+  // the loop stays in integer arithmetic (a Uint32Array gives values from 2^31 up as doubles).
+  // A bin is filled when its minimum is below EMPTY, or when it was offered EMPTY itself.
+  const minima = minimaScratch.take(P).fill(EMPTY, 0, P);
+  const filled = filledScratch.take(P).fill(0, 0, P);
+  // The bin is the top bits of the shingle hash; for P a power of two, a shift gives the same.
+  const shift = P >= 2 && (P & (P - 1)) === 0 ? 32 - Math.log2(P) : -1;
+  if (n < k) {
+    offer(hashRange(codes, 0, n, SHINGLE_SEED) | 0, minima, filled, P, shift);
+  } else {
+    // The shingle hashes of shingleHashes, rolled here rather than stored.
+    const top = rollTop(k);
+    let h = 0;
+    for (let i = 0; i < k; i++) h = (Math.imul(h, ROLL_BASE) + codes[i]!) | 0;
+    offer(fmix32i(h ^ SHINGLE_SEED), minima, filled, P, shift);
+    for (let i = k; i < n; i++) {
+      h = (Math.imul(h - Math.imul(codes[i - k]!, top), ROLL_BASE) + codes[i]!) | 0;
+      offer(fmix32i(h ^ SHINGLE_SEED), minima, filled, P, shift);
     }
   }
-  densify(sig, filled);
+  for (let i = 0; i < P; i++) if (minima[i] !== EMPTY) filled[i] = 1;
+  densify(minima, filled, P);
+  const sig = new Array<number>(P);
+  for (let i = 0; i < P; i++) sig[i] = (minima[i]! ^ 0x80000000) >>> 0;
   return sig;
 }
 
-/** Fills each empty bin from the first filled bin on its own fixed probe sequence. */
-function densify(sig: Uint32Array, filled: Uint8Array): void {
-  const P = sig.length;
+const minimaScratch = int32Scratch();
+const filledScratch = uint8Scratch();
+
+/** An empty bin's minimum: 0xffffffff, sign-flipped. */
+const EMPTY = 0x7fffffff;
+
+/** One shingle, its 32-bit hash as int32 bits: its bin keeps the smaller value. */
+function offer(shingle: number, minima: Int32Array, filled: Uint8Array, P: number, shift: number): void {
+  // Bin from the high bits, value from an independent remix: the two are uncorrelated.
+  const bin = shift >= 0 ? shingle >>> shift : Math.floor(((shingle >>> 0) / 0x100000000) * P);
+  const v = fmix32i(shingle ^ 0x9e3779b9) ^ 0x80000000;
+  if (v < minima[bin]!) minima[bin] = v;
+  else if (v === EMPTY) filled[bin] = 1; // the one value that does not show in the minimum
+}
+
+/** Fills each empty bin of `sig[0, P)` from the first filled bin on its own fixed probe sequence. */
+function densify(sig: Int32Array, filled: Uint8Array, P: number): void {
   let empty = 0;
   for (let i = 0; i < P; i++) if (!filled[i]) empty++;
   if (empty === 0) return;
@@ -61,11 +93,9 @@ function densify(sig: Uint32Array, filled: Uint8Array): void {
   }
 }
 
-/** The top 16 bits of each value: enough to estimate similarity (chance agreement 1/65536), half the memory. */
-export function compact(sig: Uint32Array): Uint16Array {
-  const out = new Uint16Array(sig.length);
-  for (let i = 0; i < sig.length; i++) out[i] = sig[i]! >>> 16;
-  return out;
+/** The top 16 bits of each value, written to `out` from `at`: enough to estimate similarity (chance agreement 1/65536), half the memory. */
+export function compactInto(sig: ArrayLike<number>, out: Uint16Array, at: number): void {
+  for (let i = 0; i < sig.length; i++) out[at + i] = sig[i]! >>> 16;
 }
 
 /** Estimated Jaccard similarity: the share of positions where two compact signatures agree. */
