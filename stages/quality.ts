@@ -48,7 +48,8 @@ export interface QualityRule {
   applies?: (s: Signals) => boolean;
 }
 
-export interface Signals {
+/** A type, not an interface: a plain record of numbers, published as the report's `signals` as it is. */
+export type Signals = {
   chars: number;
   lines: number;
   hanShare: number;
@@ -62,7 +63,7 @@ export interface Signals {
   spinScore: number;
   languageScore: number;
   [removedBy: `removed.${string}`]: number;
-}
+};
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
@@ -435,8 +436,7 @@ export const quality: Stage<QualityOptions> = {
       const failed = r.kind === 'min' ? value < t : value > t;
       if (failed) reject.push({ rule: r.id, reason: r.say(value, t), data: { signal: r.signal, value, threshold: t } });
     }
-    const signalsOut: Record<string, number> = { ...s };
-    return { data: { quality: { score: round3(score), signals: signalsOut } }, ...(reject.length > 0 ? { reject } : {}) };
+    return { data: { quality: { score: round3(score), signals: s } }, ...(reject.length > 0 ? { reject } : {}) };
   },
 };
 

@@ -18,12 +18,11 @@ let units = new Uint16Array(4096);
 let hashes = new Int32Array(4096);
 let repeated = new Uint8Array(4096);
 /**
- * Per slot, the window that claimed it, stored as `epoch + window + 1`: a value not above
- * the current epoch is a slot left by an earlier document, i.e. free, so the table is
- * never cleared between documents (clearing it cost more than filling it).
+ * Per slot, the window that claimed it plus one (0: free). Cleared for each text: the
+ * clearing pass brings the table into the cache in order, where the windows' random
+ * reads of a table left cold by the other stages cost more (measured in the pipeline).
  */
 let owners = new Int32Array(1 << 14);
-let epoch = 0;
 let spilled = new Int32Array(1024);
 let spillKeys = new Int32Array(2048);
 let spillFirst = new Int32Array(2048);
@@ -80,25 +79,19 @@ export function repeatedWindowsShare(hs: Int32Array, len: number, n: number): nu
   while (1 << bits < count * SLOTS_PER_WINDOW) bits++;
   const shift = 32 - bits;
   const mask = (1 << bits) - 1;
-  if (owners.length < 1 << bits) {
-    owners = new Int32Array(1 << bits);
-    epoch = 0;
-  } else if (epoch > 0x7fffffff - count - 1) {
-    owners.fill(0);
-    epoch = 0;
-  }
+  if (owners.length < 1 << bits) owners = new Int32Array(1 << bits);
   // Locals: the loop reads no module variable.
   const slots = owners;
   const marks = repeated;
-  const first = epoch + 1;
+  slots.fill(0, 0, 1 << bits);
   marks.fill(0, 0, count);
   let any = false;
   let spills = 0;
   for (let w = 0; w < count; w++) {
     const key = hs[w + n]!;
     const s = (Math.imul(key, SPREAD) >> shift) & mask;
-    const owner = slots[s]! - first;
-    if (owner < 0) slots[s] = first + w;
+    const owner = slots[s]! - 1;
+    if (owner < 0) slots[s] = w + 1;
     else if (hs[owner + n] === key) {
       marks[owner] = 1;
       marks[w] = 1;
@@ -108,7 +101,6 @@ export function repeatedWindowsShare(hs: Int32Array, len: number, n: number): nu
       spilled[spills++] = w;
     }
   }
-  epoch += count;
   if (spills > 1 && markSpilled(hs, n, spills)) any = true;
   if (!any) return 0;
 
