@@ -7,10 +7,10 @@
 // franc on short text is a guess: below `minChars` letters the answer is
 // `und` (undetermined), never a language.
 
-import { francAll } from 'franc';
+import { francTop } from './language/franc.js';
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns } from '../pipeline/tables.js';
-import { dropRange, round3, splitLines } from '../pipeline/text.js';
+import { dropRange, round3, splitLines, type Line } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface LanguageOptions {
@@ -52,30 +52,48 @@ interface LetterCounts {
   cjk: number;
 }
 
+/** Per BMP unit: a letter, Han, CJK (Han, kana, hangul), the first half of a surrogate pair; KNOWN once classified. */
+const U_LETTER = 1;
+const U_HAN = 2;
+const U_CJK = 4;
+const U_HIGH = 8;
+const U_KNOWN = 16;
+const unitClasses = new Uint8Array(0x10000);
+
+/** A BMP unit's class, by code-point ranges for the common cases and the Unicode letter class for the rest. */
+function classify(c: number): number {
+  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? U_KNOWN | U_LETTER : U_KNOWN;
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) return U_KNOWN | U_LETTER | U_HAN | U_CJK;
+  if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) return U_KNOWN | U_LETTER | U_CJK;
+  // CJK and general punctuation: not letters.
+  if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2000 && c <= 0x206f)) return U_KNOWN;
+  if (c >= 0xd800 && c <= 0xdbff) return U_KNOWN | U_HIGH;
+  return LETTER_ONE.test(String.fromCharCode(c)) ? U_KNOWN | U_LETTER : U_KNOWN;
+}
+
 /**
- * Letters by script, by code-point ranges for the common cases (ASCII, Han, kana,
- * hangul, punctuation) and the Unicode letter class only for the rest: this runs on
- * every line, and regex matches that build arrays were the stage's main cost.
+ * Letters by script: a Han character of U+4E00–9FFF by its range (most units), any other
+ * unit by a table memoised per unit (the Unicode letter class tested once per unit, not
+ * per occurrence), a surrogate pair as one code point. This runs on every line.
  */
-function countLetters(text: string): LetterCounts {
+function countLetters(text: string, from = 0, to = text.length, out: LetterCounts = { letters: 0, han: 0, cjk: 0 }): LetterCounts {
   let letters = 0;
   let han = 0;
   let cjk = 0;
-  for (let i = 0; i < text.length; i++) {
+  /** Han units of U+4E00–9FFF: each a letter, Han and CJK. */
+  let rangeHan = 0;
+  const classes = unitClasses;
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
-    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
-      han++;
-      cjk++;
-      letters++;
-    } else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) {
-      cjk++;
-      letters++;
-    } else if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2000 && c <= 0x206f)) {
-      // CJK and general punctuation: not letters.
-    } else if (c >= 0xd800 && c <= 0xdbff) {
-      const cp = text.codePointAt(i)!;
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      rangeHan++;
+      continue;
+    }
+    let k = classes[c]!;
+    if (k === 0) k = classes[c] = classify(c);
+    if ((k & U_HIGH) !== 0) {
+      // A pair (or a lone first half, which takes the unit after it with it), read within [from, to).
+      const cp = i + 1 < to ? text.codePointAt(i)! : c;
       i++;
       if (LETTER_ONE.test(String.fromCodePoint(cp))) {
         letters++;
@@ -84,11 +102,20 @@ function countLetters(text: string): LetterCounts {
           cjk++;
         }
       }
-    } else if (LETTER_ONE.test(text[i]!)) letters++;
+      continue;
+    }
+    letters += k & U_LETTER;
+    han += (k & U_HAN) >> 1;
+    cjk += (k & U_CJK) >> 2;
   }
-  return { letters, han, cjk };
+  out.letters = letters + rangeHan;
+  out.han = han + rangeHan;
+  out.cjk = cjk + rangeHan;
+  return out;
 }
 const LETTER_ONE = /\p{L}/u;
+/** Reused for each line of a document. */
+const lineCounts: LetterCounts = { letters: 0, han: 0, cjk: 0 };
 
 type IdentifyOptions = Pick<LanguageOptions, 'minChars' | 'sampleChars' | 'candidates'>;
 
@@ -100,20 +127,29 @@ function sampleOf(text: string, o: IdentifyOptions): string {
 /** The language of a text, `und` when it is too short to tell. */
 export function identify(text: string, o: IdentifyOptions): Identification {
   const sample = sampleOf(text, o);
-  return identifySample(sample, countLetters(sample), o);
+  const counts = countLetters(sample);
+  return identification(sample, counts, countedLanguage(counts, o) ?? francTop(sample, o.minChars, o.candidates), o);
 }
 
-function identifySample(sample: string, counts: LetterCounts, o: IdentifyOptions): Identification {
-  const { letters, han, cjk } = counts;
-  if (letters < o.minChars) return { code: 'und', score: 0 };
-  // Mostly Han and no kana or hangul: franc's own script check would answer cmn; answer it
-  // without running franc's many script expressions over the text (most lines take this path).
-  if ((o.candidates.length === 0 || o.candidates.includes('cmn')) && cjk === han && han * 2 > letters) {
-    return { code: 'cmn', score: round3(Math.min(1, han / letters)) };
-  }
-  const ranked = francAll(sample, { minLength: o.minChars, ...(o.candidates.length > 0 ? { only: o.candidates } : {}) });
-  const code = ranked[0]?.[0] ?? 'und';
+/**
+ * Mostly Han and no kana or hangul: franc's own script check would answer cmn; the stage
+ * answers it without running franc's many script expressions over the text (most lines).
+ */
+function hanShortcut({ letters, han, cjk }: LetterCounts, o: IdentifyOptions): boolean {
+  return (o.candidates.length === 0 || o.candidates.includes('cmn')) && cjk === han && han * 2 > letters;
+}
+
+/** A sample's language code from its letter counts alone (`und` below `minChars` letters, cmn by the Han shortcut); undefined when franc must tell. */
+function countedLanguage(counts: LetterCounts, o: IdentifyOptions): string | undefined {
+  if (counts.letters < o.minChars) return 'und';
+  return hanShortcut(counts, o) ? 'cmn' : undefined;
+}
+
+/** The code with its score: the share of the letters in the language's script. */
+function identification(sample: string, counts: LetterCounts, code: string, o: IdentifyOptions): Identification {
+  const { letters, han } = counts;
   if (code === 'und') return { code, score: 0 };
+  if (hanShortcut(counts, o)) return { code, score: round3(Math.min(1, han / letters)) };
   const script = SCRIPT_OF[code] ?? LATIN;
   return { code, score: round3(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
 }
@@ -122,16 +158,11 @@ function identifySample(sample: string, counts: LetterCounts, o: IdentifyOptions
  * The main language: paragraphs vote with their letters (CJK characters
  * counted twice), so a Chinese article with an English footnote stays Chinese
  * although franc, counting characters, would read the whole as English.
+ * `votes` holds each language's summed weight, in the order the languages first occurred.
  */
-function mainLanguage(paragraphs: readonly { verdict: Identification; weight: number }[]): Identification {
-  const weight = new Map<string, number>();
-  let total = 0;
-  for (const { verdict: v, weight: w } of paragraphs) {
-    total += w;
-    if (v.code !== 'und') weight.set(v.code, (weight.get(v.code) ?? 0) + w);
-  }
+function mainLanguage(votes: ReadonlyMap<string, number>, total: number): Identification {
   let best: [string, number] = ['und', 0];
-  for (const [code, w] of weight) if (w > best[1]) best = [code, w];
+  for (const [code, w] of votes) if (w > best[1]) best = [code, w];
   return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round3(best[1] / total) };
 }
 
@@ -159,19 +190,38 @@ export const language: Stage<LanguageOptions> = {
 
   apply(doc, o) {
     const changes = new Changes();
-    const lines = splitLines(doc.text);
-    // Each line's letters counted once, on its sample, for its verdict and for its vote; the
-    // vote is scaled to the whole line, so a 5-million-character line stays cheap.
-    const paragraphs = lines.map((l) => {
-      const sample = sampleOf(l.text, o);
-      const counts = countLetters(sample);
-      const scale = l.text.length / Math.max(1, sample.length);
-      return { verdict: identifySample(sample, counts, o), weight: (counts.letters + counts.cjk) * scale };
-    });
-    const verdicts = paragraphs.map((p) => p.verdict);
+    const text = doc.text;
+    // The lines as splitLines cuts them, without an object per line: most are Chinese and
+    // need only their vote. Each line's letters are counted once, on its sample, for its
+    // verdict and for its vote; the vote is scaled to the whole line, so a
+    // 5-million-character line stays cheap.
+    const codes: string[] = [];
+    /** The lines in a language that is not a target, by index, with their verdicts. */
+    const foreign = new Map<number, Identification>();
+    const votes = new Map<string, number>();
+    let total = 0;
+    const letters = lineCounts;
+    for (let start = 0; start <= text.length; ) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1 && start === text.length && codes.length > 0) break;
+      const end = nl === -1 ? text.length : nl;
+      // The line's sample: its first sampleChars units (sampleOf), cut only when franc or a score needs it.
+      const sampleEnd = end - start > o.sampleChars ? start + o.sampleChars : end;
+      countLetters(text, start, sampleEnd, letters);
+      const code = countedLanguage(letters, o) ?? francTop(text.slice(start, sampleEnd), o.minChars, o.candidates);
+      const weight = (letters.letters + letters.cjk) * ((end - start) / Math.max(1, sampleEnd - start));
+      total += weight;
+      if (code !== 'und') {
+        votes.set(code, (votes.get(code) ?? 0) + weight);
+        if (!o.languages.includes(code)) foreign.set(codes.length, identification(text.slice(start, sampleEnd), letters, code, o));
+      }
+      codes.push(code);
+      if (nl === -1) break;
+      start = nl + 1;
+    }
     // Paragraphs vote; a text of short lines only is identified whole.
-    let main = mainLanguage(paragraphs);
-    if (main.code === 'und') main = identify(doc.text, o);
+    let main = mainLanguage(votes, total);
+    if (main.code === 'und') main = identify(text, o);
     // Cleaning may have left too little to tell (an English page loses its lines to the
     // Chinese boilerplate rules): then the page as read says what language it was.
     if (main.code === 'und') main = identify(doc.original, o);
@@ -184,15 +234,20 @@ export const language: Stage<LanguageOptions> = {
     }
     if (!o.paragraphs || main.code === 'und') return changes.result({ data: { language: { ...main, paragraphs: counts } } });
 
-    const drop = verdicts.map((v, i) => v.code !== 'und' && !o.languages.includes(v.code) && isBoilerplate(lines[i]!.text));
-    const firstKept = drop.indexOf(false);
-    verdicts.forEach((v, i) => {
-      counts[v.code] = (counts[v.code] ?? 0) + 1;
-      if (v.code === 'und' || o.languages.includes(v.code)) return;
+    for (const code of codes) counts[code] = (counts[code] ?? 0) + 1;
+    if (foreign.size === 0) return changes.result({ data: { language: { ...main, paragraphs: counts } } });
+
+    const lines: Line[] = splitLines(text);
+    const drop = new Set<number>();
+    for (const i of foreign.keys()) if (isBoilerplate(lines[i]!.text)) drop.add(i);
+    let firstKept = 0;
+    while (firstKept < lines.length && drop.has(firstKept)) firstKept++;
+    if (firstKept === lines.length) firstKept = -1;
+    for (const [i, v] of foreign) {
       const l = lines[i]!;
-      if (drop[i]) {
+      if (drop.has(i)) {
         const [start, end] = dropRange(lines, i, firstKept);
-        changes.change(doc.text, start, end, '', {
+        changes.change(text, start, end, '', {
           rule: 'foreign-boilerplate',
           action: 'drop',
           line: i + 1,
@@ -202,7 +257,7 @@ export const language: Stage<LanguageOptions> = {
       } else {
         changes.finding({ rule: 'foreign-paragraph', action: 'flag', line: i + 1, range: [l.start, l.end], before: l.text, reason: `A paragraph in ${v.code} (score ${v.score}) inside a ${main.code} document; kept.`, data: { ...v } });
       }
-    });
+    }
     return changes.result({ data: { language: { ...main, paragraphs: counts } } });
   },
 };

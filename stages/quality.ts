@@ -9,6 +9,9 @@
 
 import type { Stage } from '../pipeline/types.js';
 import { isSpace, round3 } from '../pipeline/text.js';
+import { hashBuffer, repeatedWindowsShare, rollingTop, ROLLING_BASE } from './quality/repeated.js';
+
+export { repeatedShare } from './quality/repeated.js';
 
 export interface QualityOptions {
   /** Fewer Han-or-letter characters than this: too short to be an article (FineWeb-2 cmn: ~50 words ≈ 50–100 characters). */
@@ -45,7 +48,8 @@ export interface QualityRule {
   applies?: (s: Signals) => boolean;
 }
 
-export interface Signals {
+/** A type, not an interface: a plain record of numbers, published as the report's `signals` as it is. */
+export type Signals = {
   chars: number;
   lines: number;
   hanShare: number;
@@ -59,7 +63,7 @@ export interface Signals {
   spinScore: number;
   languageScore: number;
   [removedBy: `removed.${string}`]: number;
-}
+};
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
@@ -125,169 +129,277 @@ export const RULES: QualityRule[] = [
 
 const HAN = /\p{Script=Han}/u;
 const LETTER = /\p{L}/u;
-const SENTENCE_END = /[。！？!?…]$|[。！？!?…][”’」』）)]+$/u;
 const SYMBOL = /[\p{S}#*|•●◆■□★☆▶►]/u;
 
-/** Every signal of a cleaned text. */
-export function signals(text: string, original: string, steps: readonly { stage: string; length: number }[]): Signals {
-  let letters = 0;
-  let han = 0;
-  let nonSpace = 0;
-  let symbols = 0;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x3000) continue;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) c = text.codePointAt(i++)!;
-    nonSpace++;
-    // Code-point ranges for the common cases; the Unicode regexes only for the rest.
-    if (c >= 0x30 && c <= 0x39) digits++;
-    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
-      han++;
-      letters++;
-    } else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
-    else if (c < 0x80 || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2010 && c <= 0x2027)) {
-      if (c < 0x80 && SYMBOL.test(String.fromCharCode(c))) symbols++;
-    } else {
-      // Anything else (rare in Chinese text): the Unicode classes decide.
-      const ch = String.fromCodePoint(c);
-      if (HAN.test(ch)) {
-        han++;
-        letters++;
-      } else if (LETTER.test(ch)) letters++;
-      else if (SYMBOL.test(ch)) symbols++;
-    }
+// What the signals need to know of a UTF-16 unit, in one byte: its class for the counts
+// (low 3 bits, never 0 once known) and flags. A table memoised per unit: the Unicode
+// classes are tested the first time a unit is met, not at every occurrence.
+const CLASS = 0x07;
+const C_OTHER = 1;
+/** White space the character counts leave out. */
+const C_SKIP = 2;
+const C_DIGIT = 3;
+const C_HAN = 4;
+const C_LETTER = 5;
+const C_SYMBOL = 6;
+/** White space as /\s/u: left out of the n-gram windows. */
+const NGRAM_SPACE = 0x08;
+/** Left out of sentence lengths: white space and the second half of a surrogate pair. */
+const SENTENCE_SKIP = 0x10;
+/** 。！？!?… : ends a sentence. */
+const ENDER = 0x20;
+/** ”’」』 : one of them right after a sentence end belongs to it. */
+const CLOSER = 0x40;
+/** The first half of a surrogate pair. */
+const HIGH = 0x80;
+
+const unitFlags = new Uint8Array(0x10000);
+
+/** The counting class of a code point, by ranges for the common cases and the Unicode classes for the rest. */
+function countClass(c: number): number {
+  if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x3000) return C_SKIP;
+  if (c >= 0x30 && c <= 0x39) return C_DIGIT;
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) return C_HAN;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return C_LETTER;
+  if (c < 0x80 || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0x2010 && c <= 0x2027)) {
+    return c < 0x80 && SYMBOL.test(String.fromCharCode(c)) ? C_SYMBOL : C_OTHER;
   }
-  const lines = text === '' ? [] : text.split('\n');
-  const ended = lines.filter((l) => SENTENCE_END.test(l)).length;
-
-  const seen = new Map<string, number>();
-  for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
-  let dupChars = 0;
-  for (const l of lines) if (seen.get(l)! > 1) dupChars += l.length;
-
-  const { count: sentenceCount, chars: sentenceChars } = sentenceStats(text);
-
-  const removed: Record<`removed.${string}`, number> = {};
-  let before = original.length;
-  for (const s of steps) {
-    // Summed over the passes a stage ran in.
-    if (before !== s.length && original.length > 0) removed[`removed.${s.stage}`] = round3((removed[`removed.${s.stage}`] ?? 0) + (before - s.length) / original.length);
-    before = s.length;
-  }
-
-  return {
-    chars: letters + digits,
-    lines: lines.length,
-    hanShare: letters === 0 ? 0 : round3(han / letters),
-    sentenceEndShare: lines.length === 0 ? 0 : round3(ended / lines.length),
-    duplicateLineShare: text.length === 0 ? 0 : round3(dupChars / text.length),
-    repeatedNgramShare: round3(repeatedShare(text, 10)),
-    symbolShare: nonSpace === 0 ? 0 : round3(symbols / nonSpace),
-    digitShare: nonSpace === 0 ? 0 : round3(digits / nonSpace),
-    meanSentenceLength: sentenceCount === 0 ? 0 : round3(sentenceChars / sentenceCount),
-    removedShare: original.length === 0 ? 0 : round3(Math.max(0, original.length - text.length) / original.length),
-    spinScore: 0,
-    languageScore: 0,
-    ...removed,
-  };
+  // Anything else (rare in Chinese text): the Unicode classes decide.
+  const ch = String.fromCodePoint(c);
+  return HAN.test(ch) ? C_HAN : LETTER.test(ch) ? C_LETTER : SYMBOL.test(ch) ? C_SYMBOL : C_OTHER;
 }
 
-/**
- * Sentences and their characters, spaces left out: a sentence ends at a run of 。！？!?…
- * (and one closing quote after it). One pass, no string per sentence.
- */
-function sentenceStats(text: string): { count: number; chars: number } {
-  let count = 0;
-  let chars = 0;
-  let current = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f || c === 0x2026) {
-      while (i + 1 < text.length && /[。！？!?…]/u.test(text[i + 1]!)) i++;
-      if (i + 1 < text.length && /[”’」』]/u.test(text[i + 1]!)) i++;
-      if (current > 0) {
-        count++;
-        chars += current;
-      }
-      current = 0;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      // The second half of a surrogate pair: the character was counted at its first half.
-    } else if (!(c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3000 || c === 0xa0)) current++;
-  }
-  if (current > 0) {
-    count++;
-    chars += current;
-  }
-  return { count, chars };
+function flagsOf(c: number): number {
+  let f = countClass(c);
+  if (isSpace(c)) f |= NGRAM_SPACE;
+  if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3000 || c === 0xa0 || (c >= 0xdc00 && c <= 0xdfff)) f |= SENTENCE_SKIP;
+  if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f || c === 0x2026) f |= ENDER;
+  if (c === 0x201d || c === 0x2019 || c === 0x300d || c === 0x300f) f |= CLOSER;
+  if (c >= 0xd800 && c <= 0xdbff) f |= HIGH;
+  return f;
 }
 
-/** Reused from document to document: the text's units without white space, window hashes, a hash table. */
-let units = new Uint16Array(4096);
-let hashes = new Int32Array(4096);
-let tableKeys = new Int32Array(8192);
-let tableCounts = new Uint8Array(8192);
+/** Units a line may end with after its sentence end: ”’」』）) */
+const isLineCloser = (c: number): boolean => c === 0x201d || c === 0x2019 || c === 0x300d || c === 0x300f || c === 0xff09 || c === 0x29;
 
-/**
- * Share of characters covered by n-character sequences that occur more than once
- * (Gopher's duplicate n-gram fraction), white space left out. Windows are hashed by a
- * rolling polynomial and counted in an open-addressing table: linear time, typed arrays
- * reused across documents, no string per window (a 5-million-character line stays cheap).
- */
-export function repeatedShare(text: string, n: number): number {
-  if (units.length < text.length) units = new Uint16Array(text.length * 2);
-  let len = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (!isSpace(c)) units[len++] = c;
-  }
-  if (len < n * 2) return 0;
-  const count = len - n + 1;
-  if (hashes.length < count) hashes = new Int32Array(count * 2);
-  const B = 0x01000193;
-  let top = 1;
-  for (let i = 1; i < n; i++) top = Math.imul(top, B);
-  let h = 0;
-  for (let i = 0; i < n; i++) h = (Math.imul(h, B) + units[i]!) | 0;
-  hashes[0] = h;
-  for (let i = n; i < len; i++) {
-    h = (Math.imul(h - Math.imul(units[i - n]!, top), B) + units[i]!) | 0;
-    hashes[i - n + 1] = h;
-  }
-  // Counts per hash (1, or 2 for "more than once"), in a table at most half full.
-  let size = 1024;
-  while (size < count * 2) size <<= 1;
-  if (tableKeys.length < size) {
-    tableKeys = new Int32Array(size);
-    tableCounts = new Uint8Array(size);
-  }
+/** Does the line [start, end) end a sentence: 。！？!?… last, or before a run of closing quotes and brackets? */
+function endsSentence(text: string, start: number, end: number): boolean {
+  let k = end - 1;
+  while (k > start && isLineCloser(text.charCodeAt(k))) k--;
+  return k >= start && (unitFlags[text.charCodeAt(k)]! & ENDER) !== 0;
+}
+
+/** Reused from document to document: the lines' bounds and hashes, and a table of lines by hash. */
+let lineStarts = new Int32Array(256);
+let lineEnds = new Int32Array(256);
+let lineHashes = new Int32Array(256);
+/** Per line, the first line with the same text (its own index when it is the first). */
+let lineFirst = new Int32Array(256);
+let lineCopies = new Int32Array(256);
+let lineSlots = new Int32Array(512);
+
+/** Characters in lines that occur more than once: lines grouped by hash, the text of each match compared. */
+function duplicateLineChars(text: string, lines: number): number {
+  let size = 64;
+  while (size < lines * 2) size <<= 1;
+  if (lineSlots.length < size) lineSlots = new Int32Array(size);
+  // A slot holds a line's index plus one; 0 is free.
+  lineSlots.fill(0, 0, size);
   const mask = size - 1;
-  tableCounts.fill(0, 0, size);
-  const slot = (key: number): number => {
-    let s = Math.imul(key ^ (key >>> 15), 0x2c1b3c6d) & mask;
-    while (tableCounts[s] !== 0 && tableKeys[s] !== key) s = (s + 1) & mask;
-    return s;
-  };
   let any = false;
-  for (let i = 0; i < count; i++) {
-    const s = slot(hashes[i]!);
-    if (tableCounts[s] === 0) {
-      tableKeys[s] = hashes[i]!;
-      tableCounts[s] = 1;
-    } else {
-      tableCounts[s] = 2;
-      any = true;
+  for (let i = 0; i < lines; i++) {
+    lineFirst[i] = i;
+    lineCopies[i] = 1;
+    const start = lineStarts[i]!;
+    const length = lineEnds[i]! - start;
+    // An empty line adds no characters, however often it occurs.
+    if (length === 0) continue;
+    const h = lineHashes[i]!;
+    let s = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) & mask;
+    for (;;) {
+      const j = lineSlots[s]! - 1;
+      if (j < 0) {
+        lineSlots[s] = i + 1;
+        break;
+      }
+      if (lineHashes[j] === h && lineEnds[j]! - lineStarts[j]! === length && sameText(text, lineStarts[j]!, start, length)) {
+        lineFirst[i] = j;
+        lineCopies[j]!++;
+        any = true;
+        break;
+      }
+      s = (s + 1) & mask;
     }
   }
   if (!any) return 0;
-  let covered = 0;
-  let until = 0;
-  for (let i = 0; i < count; i++) {
-    if (tableCounts[slot(hashes[i]!)] !== 2) continue;
-    covered += i + n - Math.max(i, until);
-    until = i + n;
+  let chars = 0;
+  for (let i = 0; i < lines; i++) if (lineCopies[lineFirst[i]!]! > 1) chars += lineEnds[i]! - lineStarts[i]!;
+  return chars;
+}
+
+function sameText(text: string, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
+function growLines(): void {
+  const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  lineStarts = grow(lineStarts);
+  lineEnds = grow(lineEnds);
+  lineHashes = grow(lineHashes);
+  lineFirst = new Int32Array(lineStarts.length);
+  lineCopies = new Int32Array(lineStarts.length);
+}
+
+/** Windows of the repeated n-gram signal, in units (Gopher's 10-gram, in characters). */
+const NGRAM = 10;
+const NGRAM_TOP = rollingTop(NGRAM);
+/** The last 16 n-gram units, for the unit leaving the window (NGRAM ≤ 16). */
+const recent = new Uint16Array(16);
+/** `removed.<stage>` for each stage name met. */
+const removedKeys = new Map<string, `removed.${string}`>();
+
+/**
+ * Every signal of a cleaned text. One pass over the units does the counts by class, the
+ * sentences, the lines (bounds, hash, sentence end) and the n-gram windows' hashes; no
+ * string per line, sentence or window.
+ */
+export function signals(text: string, original: string, steps: readonly { stage: string; length: number }[]): Signals {
+  const length = text.length;
+  // hs[k]: the hash of the n-gram units before the k-th (the window ending there).
+  const hs = hashBuffer(length);
+  const ring = recent;
+  ring.fill(0);
+  let ngramUnits = 0;
+  let h = 0;
+  // Units per class (local counters: an array's counter would be a chain of loads and stores).
+  let han = 0;
+  let letters = 0;
+  let digits = 0;
+  let symbols = 0;
+  let others = 0;
+  // Sentences: a sentence ends at a run of 。！？!?… and one closing quote after it; its characters leave out white space.
+  let sentences = 0;
+  let sentenceChars = 0;
+  let current = 0;
+  let afterEnd = false;
+  // Lines, split at \n.
+  let lines = 0;
+  let ended = 0;
+  let lineStart = 0;
+  let lineHash = 0;
+  /** The second half of a surrogate pair the counts took with the first (or the unit after a lone first half). */
+  let taken = -1;
+  // Locals: module bindings are read through their context (imported ones with a check) at every use.
+  const flagTable = unitFlags;
+  const n = NGRAM;
+  const base = ROLLING_BASE;
+  /** B^n: the weight of the unit leaving the window, after the window's multiplication by B. */
+  const leavingWeight = Math.imul(NGRAM_TOP, ROLLING_BASE);
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff && i !== taken) {
+      // A common Han character, most units: a letter, in its sentence, in the n-grams.
+      han++;
+      current++;
+      afterEnd = false;
+    } else {
+      let f = flagTable[c]!;
+      if (f === 0) f = flagTable[c] = flagsOf(c);
+
+      if (i !== taken) {
+        let k = f & CLASS;
+        if ((f & HIGH) !== 0 && i + 1 < length) {
+          const cp = text.codePointAt(i)!;
+          taken = i + 1;
+          if (cp > 0xffff) k = countClass(cp);
+        }
+        if (k === C_HAN) han++;
+        else if (k !== C_SKIP) {
+          if (k === C_LETTER) letters++;
+          else if (k === C_DIGIT) digits++;
+          else if (k === C_SYMBOL) symbols++;
+          else others++;
+        }
+      }
+
+      if ((f & ENDER) !== 0) {
+        if (current > 0) {
+          sentences++;
+          sentenceChars += current;
+        }
+        current = 0;
+        afterEnd = true;
+      } else {
+        if (!(afterEnd && (f & CLOSER) !== 0) && (f & SENTENCE_SKIP) === 0) current++;
+        afterEnd = false;
+      }
+
+      if ((f & NGRAM_SPACE) !== 0) {
+        if (c === 0x0a) {
+          if (lines === lineStarts.length) growLines();
+          lineStarts[lines] = lineStart;
+          lineEnds[lines] = i;
+          lineHashes[lines++] = lineHash;
+          if (endsSentence(text, lineStart, i)) ended++;
+          lineStart = i + 1;
+          lineHash = 0;
+        } else lineHash = (Math.imul(lineHash, 31) + c) | 0;
+        continue;
+      }
+    }
+    // An n-gram unit: the window ending here rolls on (the ring's zeros stand for the units before the first).
+    const leaving = ngramUnits & 15;
+    // (h − leaving·B^(n−1))·B + c, with the leaving unit's term computed beside the chain through h.
+    h = (Math.imul(h, base) + (c - Math.imul(ring[(ngramUnits - n) & 15]!, leavingWeight))) | 0;
+    ring[leaving] = c;
+    hs[++ngramUnits] = h;
+    lineHash = (Math.imul(lineHash, 31) + c) | 0;
   }
-  return covered / len;
+  if (current > 0) {
+    sentences++;
+    sentenceChars += current;
+  }
+  if (length > 0) {
+    if (lines === lineStarts.length) growLines();
+    lineStarts[lines] = lineStart;
+    lineEnds[lines] = length;
+    lineHashes[lines++] = lineHash;
+    if (endsSentence(text, lineStart, length)) ended++;
+  }
+  const dupChars = duplicateLineChars(text, lines);
+
+  letters += han;
+  const nonSpace = others + digits + letters + symbols;
+  const out: Signals = {
+    chars: letters + digits,
+    lines,
+    hanShare: letters === 0 ? 0 : round3(han / letters),
+    sentenceEndShare: lines === 0 ? 0 : round3(ended / lines),
+    duplicateLineShare: length === 0 ? 0 : round3(dupChars / length),
+    repeatedNgramShare: round3(repeatedWindowsShare(hs, ngramUnits, NGRAM)),
+    symbolShare: nonSpace === 0 ? 0 : round3(symbols / nonSpace),
+    digitShare: nonSpace === 0 ? 0 : round3(digits / nonSpace),
+    meanSentenceLength: sentences === 0 ? 0 : round3(sentenceChars / sentences),
+    removedShare: original.length === 0 ? 0 : round3(Math.max(0, original.length - length) / original.length),
+    spinScore: 0,
+    languageScore: 0,
+  };
+  let before = original.length;
+  for (const s of steps) {
+    // Summed over the passes a stage ran in; the keys after the signals above, in the order of the stages' first edits.
+    if (before !== s.length && original.length > 0) {
+      let key = removedKeys.get(s.stage);
+      if (key === undefined) removedKeys.set(s.stage, (key = `removed.${s.stage}`));
+      out[key] = round3((out[key] ?? 0) + (before - s.length) / original.length);
+    }
+    before = s.length;
+  }
+  return out;
 }
 
 export const quality: Stage<QualityOptions> = {
@@ -324,8 +436,7 @@ export const quality: Stage<QualityOptions> = {
       const failed = r.kind === 'min' ? value < t : value > t;
       if (failed) reject.push({ rule: r.id, reason: r.say(value, t), data: { signal: r.signal, value, threshold: t } });
     }
-    const signalsOut: Record<string, number> = { ...s };
-    return { data: { quality: { score: round3(score), signals: signalsOut } }, ...(reject.length > 0 ? { reject } : {}) };
+    return { data: { quality: { score: round3(score), signals: s } }, ...(reject.length > 0 ? { reject } : {}) };
   },
 };
 

@@ -1,11 +1,13 @@
 // script: Traditional Chinese becomes Simplified, with OpenCC's own dictionaries
-// (opencc-js), phrase by phrase, so that every later stage, table and model
-// sees one script. A document whose Han text is already Simplified is left alone.
+// and configurations as opencc-js ships them, phrase by phrase (converted as
+// opencc-js converts, by script/converter.ts), so that every later stage, table
+// and model sees one script. A document whose Han text is already Simplified is
+// left alone.
 //
 // The regional variant matters: Hong Kong writes 裏 綫 衞 where Taiwan writes
 // 裡 線 衛. `variant: "auto"` picks from such marker characters.
 
-import * as OpenCC from 'opencc-js';
+import { converterFor, type Converter } from './script/converter.js';
 import { traditionalToSimplified } from './opencc-tables.js';
 import { Changes } from '../pipeline/changes.js';
 import type { Stage } from '../pipeline/types.js';
@@ -24,12 +26,14 @@ export interface ScriptOptions {
   minTraditionalShare: number;
 }
 
-type Convert = (text: string) => string;
-const converters = new Map<string, Convert>();
-function converter(from: Exclude<ScriptVariant, 'auto'>): Convert {
+/** The OpenCC configuration of each variant, as opencc-js names them (its Converter({ from, to: 'cn' })). */
+const CONFIGS: Record<Exclude<ScriptVariant, 'auto'>, string> = { t: 't2s', tw: 'tw2s', twp: 'tw2sp', hk: 'hk2s' };
+
+const converters = new Map<string, Converter>();
+function converter(from: Exclude<ScriptVariant, 'auto'>): Converter {
   let c = converters.get(from);
   if (!c) {
-    c = OpenCC.Converter({ from, to: 'cn' }) as Convert;
+    c = converterFor(CONFIGS[from]);
     converters.set(from, c);
   }
   return c;
@@ -40,21 +44,25 @@ export function convert(text: string, variant: Exclude<ScriptVariant, 'auto'>): 
   return converter(variant)(text);
 }
 
+// Tables as bitsets, one bit per BMP unit (8 KB each): a 64 KB table read at each
+// document's characters comes back from memory for every document, the other stages
+// having pushed it out of the cache in between (measured: the stage's main cost in the
+// pipeline).
+let traditionalBits: Int32Array | undefined;
 /** Characters whose form tells Hong Kong text from Taiwan text. */
-const HK_MARKERS = /[裏綫衞僞啓着]/gu;
-const TW_MARKERS = /[裡線衛偽啟著]/gu;
+const HK_MARKERS = '裏綫衞僞啓着';
+const TW_MARKERS = '裡線衛偽啟著';
+let markerBits: Int32Array | undefined;
 
-let traditional: Uint8Array | undefined;
+function bitsOf(units: Iterable<number>): Int32Array {
+  const bits = new Int32Array(0x10000 >> 5);
+  for (const c of units) if (c < 0x10000) bits[c >> 5]! |= 1 << (c & 31);
+  return bits;
+}
 
-/**
- * The BMP characters OpenCC's TSCharacters maps to another character: the
- * Traditional-only forms. Read once; a table lookup per character afterwards.
- */
-function traditionalTable(): Uint8Array {
-  if (traditional) return traditional;
-  traditional = new Uint8Array(0x10000);
-  for (const c of traditionalToSimplified().keys()) if (c < 0x10000) traditional[c] = 1;
-  return traditional;
+/** The BMP characters OpenCC's TSCharacters maps to another character: the Traditional-only forms. Read once. */
+function traditionalTable(): Int32Array {
+  return (traditionalBits ??= bitsOf(traditionalToSimplified().keys()));
 }
 
 /**
@@ -63,21 +71,31 @@ function traditionalTable(): Uint8Array {
  * moves that part, and cleaning cleaned text must change nothing).
  */
 export function traditionalShare(text: string): number {
-  const table = traditionalTable();
+  const bits = traditionalTable();
   let han = 0;
   let trad = 0;
+  // Without a branch per character (Han and punctuation alternate unpredictably): in the
+  // Han range U+3400–9FFF is 1 − (below | above), the sign bits of two differences.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x3400 || c > 0x9fff) continue;
-    han++;
-    trad += table[c]!;
+    const inRange = 1 - (((c - 0x3400) >>> 31) | ((0x9fff - c) >>> 31));
+    han += inRange;
+    trad += inRange & (bits[c >> 5]! >>> (c & 31));
   }
   return han === 0 ? 0 : trad / han;
 }
 
 export function detectVariant(text: string): 'tw' | 'hk' {
-  const hk = text.match(HK_MARKERS)?.length ?? 0;
-  const tw = text.match(TW_MARKERS)?.length ?? 0;
+  const bits = (markerBits ??= bitsOf([...HK_MARKERS, ...TW_MARKERS].map((ch) => ch.charCodeAt(0))));
+  let hk = 0;
+  let tw = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((bits[c >> 5]! & (1 << (c & 31))) === 0) continue;
+    const ch = text[i]!;
+    if (HK_MARKERS.includes(ch)) hk++;
+    if (TW_MARKERS.includes(ch)) tw++;
+  }
   return hk > tw ? 'hk' : 'tw';
 }
 
@@ -114,18 +132,21 @@ export const script: Stage<ScriptOptions> = {
       if (nl === -1) nl = text.length;
       lineNo++;
       let traditional = false;
-      for (let k = offset; k < nl && !traditional; k++) traditional = table[text.charCodeAt(k)] === 1;
+      for (let k = offset; k < nl && !traditional; k++) {
+        const c = text.charCodeAt(k);
+        traditional = (table[c >> 5]! & (1 << (c & 31))) !== 0;
+      }
       if (traditional) {
         const la = text.slice(offset, nl);
         const lb = convert(la);
         if (la.length === lb.length) {
           for (let k = 0; k < la.length; ) {
-            if (la[k] === lb[k]) {
+            if (la.charCodeAt(k) === lb.charCodeAt(k)) {
               k++;
               continue;
             }
             let m = k + 1;
-            while (m < la.length && la[m] !== lb[m]) m++;
+            while (m < la.length && la.charCodeAt(m) !== lb.charCodeAt(m)) m++;
             changes.edit(offset + k, offset + m, lb.slice(k, m), f);
             if (first) setFirst(changes, f, lineNo, offset + k, offset + m, la.slice(k, m), lb.slice(k, m));
             first = false;
