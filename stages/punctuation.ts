@@ -9,7 +9,7 @@
 // table exercises each. One finding per rule per document, with a count.
 
 import { Changes } from '../pipeline/changes.js';
-import { isHan, lineAt } from '../pipeline/text.js';
+import { isHan, lineAt, unitsMatching } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface PunctuationOptions {
@@ -46,8 +46,11 @@ const REASONS: Record<RuleId, string> = {
   'corner-quotes': 'Simplified Chinese quotes with “” and ‘’; corner quotes are the Traditional and Japanese style.',
 };
 
-/** Every character a rule may change, and the line break that ends a line's open brackets. */
-const CANDIDATES = /[\n,:;?!()「」『』\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
+/**
+ * Every character a rule may change, and the line break that ends a line's open brackets, by
+ * UTF-16 unit: the scan looks each unit up instead of running a regex over the text.
+ */
+const CANDIDATE = unitsMatching(/[\n,:;?!()「」『』\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/u);
 const MARKS: Record<string, RuleId> = { ',': 'ascii-comma', ':': 'ascii-colon', ';': 'ascii-semicolon', '?': 'ascii-question', '!': 'ascii-exclamation' };
 const FULL: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！', '(': '（', ')': '）' };
 const CORNER: Record<string, string> = { '「': '“', '」': '”', '『': '‘', '』': '’' };
@@ -124,11 +127,17 @@ export const punctuation: Stage<PunctuationOptions> = {
       changes.edit(start, end, after, f);
     };
 
-    // Protected spans, as a sorted list of [start, end).
-    const spans: [number, number][] = [];
-    for (const m of text.matchAll(PROTECTED)) spans.push([m.index, m.index + m[0].length]);
+    // Protected spans, as a sorted list of [start, end), found when a mark first asks. Each
+    // kind holds "://", "www." or "@": a text with none of them has none.
+    let spans: [number, number][] | undefined;
     let s = 0;
     const isProtected = (i: number): boolean => {
+      if (spans === undefined) {
+        spans = [];
+        if (text.includes('://') || text.includes('www.') || text.includes('@')) {
+          for (const m of text.matchAll(PROTECTED)) spans.push([m.index, m.index + m[0].length]);
+        }
+      }
       while (s < spans.length && spans[s]![1] <= i) s++;
       return s < spans.length && spans[s]![0] <= i;
     };
@@ -138,12 +147,12 @@ export const punctuation: Stage<PunctuationOptions> = {
     const pairs: [number, number][] = [];
     const lone: number[] = [];
     // Only the characters a rule can touch, found by one scan (most of a text is neither).
-    for (const m of text.matchAll(CANDIDATES)) {
-      const i = m.index;
-      const ch = m[0];
-      const code = ch.charCodeAt(0);
-      if (ch === '\n') {
-        lone.push(...open.splice(0));
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (CANDIDATE[code] === 0) continue;
+      const ch = text[i]!;
+      if (code === 0x0a) {
+        if (open.length > 0) lone.push(...open.splice(0));
         continue;
       }
       if (code >= 0xff10 && code <= 0xff5a && o.halfWidthAlnum) {

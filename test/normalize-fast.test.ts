@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Changes } from '../pipeline/changes.js';
+import { MemoryCorpusContext } from '../pipeline/pipeline.js';
 import { dropRange } from '../pipeline/text.js';
 import type { StageResult } from '../pipeline/types.js';
 import { normalize } from '../stages/normalize.js';
@@ -116,7 +117,7 @@ const unit = fc.oneof(
 const text = fc.array(unit, { maxLength: 60 }).map((u) => u.join(''));
 
 function fast(t: string, dropEmptyLines: boolean): StageResult {
-  const r = normalize.apply(makeDoc(t), { dropEmptyLines });
+  const r = normalize.apply(makeDoc(t), { dropEmptyLines }, new MemoryCorpusContext());
   return { ...r, findings: (r.findings ?? []).map((f) => ({ ...f, reason: '' })) };
 }
 
