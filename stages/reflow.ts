@@ -19,7 +19,7 @@
 // Headings, list items and lines that open a new paragraph are never joined.
 
 import { Changes } from '../pipeline/changes.js';
-import { charCount, splitLines, unitTable, type Line } from '../pipeline/text.js';
+import { charCount, unitTable } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface ReflowOptions {
@@ -36,13 +36,13 @@ export interface ReflowOptions {
  * quotes/brackets, and by citation markers such as [81] or [3-4] as encyclopedias write) is complete.
  */
 const FINAL = /[。！？!?…；;]["'”’」』）)】〕》]*(?:\s*\[\d+(?:[-–,，]\d+)*\])*\s*$|[”’」』）)】〕]$|\.{3}$|\.$/u;
-/** A line ending with one of these is not finished: a comma, enumeration comma, an opening quote or bracket, a dash. */
 /** Separators of list items on one line: 京|津|冀, G金普新区 · G哈尔滨新区. */
-const LIST_SEPARATOR = /[|｜·•]/gu;
+const LIST_SEPARATOR = unitTable('|｜·•');
 const LIST_TAIL = /[|｜·•]\s*$/u;
-const OPEN_END = /[，,、（(“‘「『《【〔—–-]$/u;
+/** A line ending with one of these is not finished: a comma, enumeration comma, an opening quote or bracket, a dash. */
+const OPEN_END = unitTable('，,、（(“‘「『《【〔—–-');
 /** A line starting with one of these continues the one before: no paragraph starts with a comma or a closing mark. */
-const CLOSING_START = /^[，,、。；;：:！!？?）)》”’」』】〕]/u;
+const CLOSING_START = unitTable('，,、。；;：:！!？?）)》”’」』】〕');
 /** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
 const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
 /**
@@ -52,11 +52,32 @@ const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[
  */
 const PARAGRAPH_OPENER = /^(?:\d{1,2}月\d{1,2}日|\d{4}年|(?:昨|今|前|明)[天日晚早]|近日|日前|近期|目前|当前|当天|当日|据|记者|本报讯|本报记者|新华社|央视|中新网|当地时间|此外|另外|与此同时|同时|另一方面|首先|其次|再次|最后|总之|对此|为此|如今|随后|此前|其中|[（(]记者)/u;
 /** A caption has no sentence punctuation at all. */
-const ANY_PUNCT = /[，。、；：！？,.;:!?]/u;
+const ANY_PUNCT = unitTable('，。、；：！？,.;:!?');
 /** Opening quotes and brackets, which may open a new paragraph or continue a cut one. */
-const OPENING_START = /^[“‘「『《（(]/u;
+const OPENING_START = unitTable('“‘「『《（(');
 /** Text characters: Han, kana, Latin, digits. */
 const TEXT_START = /^[\p{Script=Han}\p{L}\p{N}]/u;
+/** TEXT_START's answer for a BMP first unit once asked (0 not yet, 1 text, 2 not): a line start costs one lookup. */
+const TEXT_UNIT = new Uint8Array(0x10000);
+
+/** The units of `table` in `text`, counted up to `atMost`. */
+function countUnits(text: string, table: Uint8Array, atMost: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < atMost; i++) n += table[text.charCodeAt(i)]!;
+  return n;
+}
+
+function startsWith(text: string, table: Uint8Array): boolean {
+  return table[text.charCodeAt(0)] === 1;
+}
+
+function startsWithText(text: string): boolean {
+  if (text.length === 0) return false;
+  const c = text.charCodeAt(0);
+  if (c >= 0xd800 && c <= 0xdfff) return TEXT_START.test(text);
+  if (TEXT_UNIT[c] === 0) TEXT_UNIT[c] = TEXT_START.test(String.fromCharCode(c)) ? 1 : 2;
+  return TEXT_UNIT[c] === 1;
+}
 
 const PAIRS: [string, string][] = [
   ['“', '”'],
@@ -77,6 +98,16 @@ PAIRS.forEach(([open, close], k) => {
 });
 /** Inner punctuation of running prose, by UTF-16 unit. */
 const PUNCT_UNIT = unitTable('，。、；：！？,;');
+/**
+ * Last characters that make FINAL match whatever comes before them: a sentence-final mark, a
+ * closing quote or bracket, a full stop. Most lines end with one, and are decided without the regex.
+ */
+const FINAL_LAST = unitTable('。！？!?…；;”’」』）)】〕.');
+
+/** FINAL.test(text), with the common ending decided by one lookup. */
+function endsFinal(text: string): boolean {
+  return FINAL_LAST[text.charCodeAt(text.length - 1)] === 1 || FINAL.test(text);
+}
 
 /**
  * What the joiner knows of the paragraph built so far, kept up to date line by
@@ -97,16 +128,21 @@ function newPara(text: string): Para {
   return p;
 }
 
+/** Adds a line to the paragraph: characters (an astral one counts once), punctuation and brackets in one pass. */
 function extend(p: Para, text: string): void {
   p.tail = text.length >= 16 ? text.slice(-16) : (p.tail + text).slice(-16);
-  p.chars += charCount(text);
+  let chars = text.length;
+  let punct = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    p.punct += PUNCT_UNIT[c]!;
+    if (c >= 0xd800 && c <= 0xdbff) chars--;
+    punct += PUNCT_UNIT[c]!;
     const k = BRACKET[c]!;
     if (k > 0) p.depth[k - 1]!++;
     else if (k < 0 && p.depth[-k - 1]! > 0) p.depth[-k - 1]!--;
   }
+  p.chars += chars;
+  p.punct += punct;
 }
 
 /** True when the line closes a quote or bracket it never opened (one pass, like extend). */
@@ -130,7 +166,8 @@ function punctCount(text: string): number {
 }
 
 function isProse(text: string, o: ReflowOptions): boolean {
-  return charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
+  // A text has at most as many characters as UTF-16 units: a short one is decided without a scan.
+  return text.length >= o.proseMinChars && charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
 }
 
 function paraIsProse(p: Para, o: ReflowOptions): boolean {
@@ -139,25 +176,29 @@ function paraIsProse(p: Para, o: ReflowOptions): boolean {
 
 /** Why the paragraph `a` continues on line `b`, or undefined when it does not. */
 function continuation(a: Para, b: string, o: ReflowOptions): string | undefined {
-  if (FINAL.test(a.tail)) return undefined;
+  if (endsFinal(a.tail)) return undefined;
   if (BLOCK_START.test(b)) return undefined;
-  if (CLOSING_START.test(b)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
-  if (OPEN_END.test(a.tail) && isProse(b, o) && (TEXT_START.test(b) || OPENING_START.test(b))) {
+  if (startsWith(b, CLOSING_START)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
+  if (OPEN_END[a.tail.charCodeAt(a.tail.length - 1)] === 1 && isProse(b, o) && (startsWithText(b) || startsWith(b, OPENING_START))) {
     return `the line ends with "${a.tail[a.tail.length - 1]}", which cannot end a paragraph`;
   }
   if (a.depth.some((d) => d > 0) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
-  if (!TEXT_START.test(b) && !OPENING_START.test(b)) return undefined;
+  if (!startsWithText(b) && !startsWith(b, OPENING_START)) return undefined;
+  // Only running prose goes on; asked before the list tests below, which would also say no.
+  if (!paraIsProse(a, o)) return undefined;
   // A list of items between separators (navigation boxes, tag lists) is not running prose.
-  if (LIST_TAIL.test(a.tail) || (b.match(LIST_SEPARATOR)?.length ?? 0) >= 3) return undefined;
-  if (paraIsProse(a, o) && !PARAGRAPH_OPENER.test(b) && (isProse(b, o) || FINAL.test(b))) {
+  if (LIST_TAIL.test(a.tail) || countUnits(b, LIST_SEPARATOR, 3) >= 3) return undefined;
+  if (!PARAGRAPH_OPENER.test(b) && (isProse(b, o) || endsFinal(b))) {
     return 'running prose stops without sentence-final punctuation and the next line continues it';
   }
   return undefined;
 }
 
 function isCaption(text: string, o: ReflowOptions): boolean {
+  // A text has at least half as many characters as UTF-16 units: a long one is decided without a scan.
+  if (text.length > 2 * o.captionMaxChars) return false;
   const n = charCount(text);
-  return n > 0 && n <= o.captionMaxChars && !ANY_PUNCT.test(text) && !FINAL.test(text);
+  return n > 0 && n <= o.captionMaxChars && countUnits(text, ANY_PUNCT, 1) === 0 && !endsFinal(text);
 }
 
 export const reflow: Stage<ReflowOptions> = {
@@ -167,51 +208,59 @@ export const reflow: Stage<ReflowOptions> = {
 
   apply(doc, options) {
     const text = doc.text;
-    const lines = splitLines(text);
+    // Lines as splitLines cuts them, kept as offsets: a line's text is copied only when a test reads it.
+    const ends = lineEnds(text);
+    const startOf = (k: number): number => (k === 0 ? 0 : ends[k - 1]! + 1);
+    const textOf = (k: number): string => text.slice(startOf(k), ends[k]);
     const changes = new Changes();
     let i = 0;
-    while (i < lines.length - 1) {
+    while (i < ends.length - 1) {
+      // A paragraph that ends a sentence continues on no line: most lines stop here.
+      if (lineEndsFinal(text, startOf(i), ends[i]!)) {
+        i++;
+        continue;
+      }
       // Follow one paragraph: join while each line continues on the next (or on the one after a caption).
-      let cur = lines[i]!;
-      const para = newPara(cur.text);
-      const captions: Line[] = [];
+      let cur = i;
+      const para = newPara(textOf(i));
+      const captions: string[] = [];
       let captionFinding = -1;
       let j = i + 1;
-      while (j < lines.length) {
-        const next = lines[j]!;
-        let why = continuation(para, next.text, options);
+      while (j < ends.length && !endsFinal(para.tail)) {
+        const next = textOf(j);
+        let why = continuation(para, next, options);
         if (why) {
           const f = changes.finding({
             rule: 'broken-paragraph',
             action: 'merge',
-            line: cur.index + 1,
-            range: [cur.end, next.start],
-            before: `${tail(para.tail)}⏎${head(next.text)}`,
-            after: `${tail(para.tail)}${head(next.text)}`,
-            reason: `Line ${cur.index + 1} continues on line ${next.index + 1}: ${why}.`,
+            line: cur + 1,
+            range: [ends[cur]!, startOf(j)],
+            before: `${tail(para.tail)}⏎${head(next)}`,
+            after: `${tail(para.tail)}${head(next)}`,
+            reason: `Line ${cur + 1} continues on line ${j + 1}: ${why}.`,
           });
-          changes.edit(cur.end, next.start, '', f);
-          extend(para, next.text);
-          cur = next;
+          changes.edit(ends[cur]!, startOf(j), '', f);
+          extend(para, next);
+          cur = j;
           j++;
           continue;
         }
-        const after = lines[j + 1];
-        if (after && isCaption(next.text, options) && paraIsProse(para, options) && (why = continuation(para, after.text, options))) {
+        const after = j + 1 < ends.length && isCaption(next, options) && paraIsProse(para, options) ? textOf(j + 1) : undefined;
+        if (after !== undefined && (why = continuation(para, after, options))) {
           const f = changes.finding({
             rule: 'caption-inside-paragraph',
             action: 'merge',
-            line: cur.index + 1,
-            range: [cur.end, after.start],
-            before: `${tail(para.tail)}⏎${next.text}⏎${head(after.text)}`,
-            after: `${tail(para.tail)}${head(after.text)}`,
-            reason: `A caption ("${next.text}") interrupted the paragraph between lines ${cur.index + 1} and ${after.index + 1}: joined around it and moved it after the paragraph.`,
+            line: cur + 1,
+            range: [ends[cur]!, startOf(j + 1)],
+            before: `${tail(para.tail)}⏎${next}⏎${head(after)}`,
+            after: `${tail(para.tail)}${head(after)}`,
+            reason: `A caption ("${next}") interrupted the paragraph between lines ${cur + 1} and ${j + 2}: joined around it and moved it after the paragraph.`,
           });
-          changes.edit(cur.end, after.start, '', f);
+          changes.edit(ends[cur]!, startOf(j + 1), '', f);
           captions.push(next);
           captionFinding = f;
-          extend(para, after.text);
-          cur = after;
+          extend(para, after);
+          cur = j + 1;
           j += 2;
           continue;
         }
@@ -219,13 +268,32 @@ export const reflow: Stage<ReflowOptions> = {
       }
       // Captions go on their own lines after the paragraph they interrupted.
       if (captions.length > 0) {
-        changes.edit(cur.end, cur.end, captions.map((c) => `\n${c.text}`).join(''), captionFinding);
+        changes.edit(ends[cur]!, ends[cur]!, captions.map((c) => `\n${c}`).join(''), captionFinding);
       }
       i = j;
     }
     return changes.result();
   },
 };
+
+/** The end offset of each line, cut as splitLines cuts them: on \n, no empty line after a final \n, one line in an empty text. */
+function lineEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (let start = 0; ; ) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) {
+      if (start < text.length || ends.length === 0) ends.push(text.length);
+      return ends;
+    }
+    ends.push(nl);
+    start = nl + 1;
+  }
+}
+
+/** endsFinal on the tail of the line [start, end), the tail copied only when its last unit does not decide. */
+function lineEndsFinal(text: string, start: number, end: number): boolean {
+  return (end > start && FINAL_LAST[text.charCodeAt(end - 1)] === 1) || FINAL.test(text.slice(Math.max(start, end - 16), end));
+}
 
 function tail(s: string): string {
   return s.length > 8 ? `…${s.slice(-8)}` : s;
