@@ -150,11 +150,11 @@ export const punctuation: Stage<PunctuationOptions> = {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (CANDIDATE[code] === 0) continue;
-      const ch = text[i]!;
       if (code === 0x0a) {
         if (open.length > 0) lone.push(...open.splice(0));
         continue;
       }
+      const ch = text[i]!;
       if (code >= 0xff10 && code <= 0xff5a && o.halfWidthAlnum) {
         if (code <= 0xff19 || (code >= 0xff21 && code <= 0xff3a) || code >= 0xff41) edit('fullwidth-alnum', i, i + 1, String.fromCharCode(code - 0xfee0));
         continue;
