@@ -19,7 +19,7 @@
 // Headings, list items and lines that open a new paragraph are never joined.
 
 import { Changes } from '../pipeline/changes.js';
-import { charCount, unitTable } from '../pipeline/text.js';
+import { charCount, isSpace, unitTable } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface ReflowOptions {
@@ -45,6 +45,8 @@ const OPEN_END = unitTable('，,、（(“‘「『《【〔—–-');
 const CLOSING_START = unitTable('，,、。；;：:！!？?）)》”’」』】〕');
 /** Starts of a new block: list numbering, bullets, section numbers, an opening quote or bracket of a new paragraph. */
 const BLOCK_START = /^(?:[（(]?[一二三四五六七八九十]+[、.．)）]|[（(]\d+[)）]|\d+[.．、)）]\s*\D|[•·●○■□◆◇▪►▶★☆※\-*]\s*|第[一二三四五六七八九十百\d]+[章节条部分篇]|【)/u;
+/** The units a BLOCK_START can begin with: a line starting with another is not asked the regex. */
+const BLOCK_FIRST = unitTable('（(一二三四五六七八九十0123456789•·●○■□◆◇▪►▶★☆※-*第【');
 /**
  * Words news paragraphs open with: a date or time, an attribution, a connective
  * that starts a new thought. A line that starts with one is a new paragraph
@@ -99,14 +101,23 @@ PAIRS.forEach(([open, close], k) => {
 /** Inner punctuation of running prose, by UTF-16 unit. */
 const PUNCT_UNIT = unitTable('，。、；：！？,;');
 /**
- * Last characters that make FINAL match whatever comes before them: a sentence-final mark, a
- * closing quote or bracket, a full stop. Most lines end with one, and are decided without the regex.
+ * What the last unit of a text says of FINAL.test(text): FINAL_YES for a sentence-final mark, a
+ * closing quote or bracket, a full stop (it matches whatever comes before); FINAL_MAYBE for the
+ * other units FINAL can end on (closers after a mark, a citation's ], white space), where the
+ * regex decides; FINAL_NO for all else. Most lines end with a FINAL_YES or a FINAL_NO unit.
  */
-const FINAL_LAST = unitTable('。！？!?…；;”’」』）)】〕.');
+const FINAL_NO = 0;
+const FINAL_MAYBE = 1;
+const FINAL_YES = 2;
+const FINAL_LAST = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) if (isSpace(c)) FINAL_LAST[c] = FINAL_MAYBE;
+for (const ch of '"\'》]') FINAL_LAST[ch.charCodeAt(0)] = FINAL_MAYBE;
+for (const ch of '。！？!?…；;”’」』）)】〕.') FINAL_LAST[ch.charCodeAt(0)] = FINAL_YES;
 
-/** FINAL.test(text), with the common ending decided by one lookup. */
+/** FINAL.test(text), the regex run only when the last unit does not decide. */
 function endsFinal(text: string): boolean {
-  return FINAL_LAST[text.charCodeAt(text.length - 1)] === 1 || FINAL.test(text);
+  const last = text.length === 0 ? FINAL_NO : FINAL_LAST[text.charCodeAt(text.length - 1)]!;
+  return last === FINAL_YES || (last === FINAL_MAYBE && FINAL.test(text));
 }
 
 /**
@@ -177,7 +188,7 @@ function paraIsProse(p: Para, o: ReflowOptions): boolean {
 /** Why the paragraph `a` continues on line `b`, or undefined when it does not. */
 function continuation(a: Para, b: string, o: ReflowOptions): string | undefined {
   if (endsFinal(a.tail)) return undefined;
-  if (BLOCK_START.test(b)) return undefined;
+  if (startsWith(b, BLOCK_FIRST) && BLOCK_START.test(b)) return undefined;
   if (startsWith(b, CLOSING_START)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
   if (OPEN_END[a.tail.charCodeAt(a.tail.length - 1)] === 1 && isProse(b, o) && (startsWithText(b) || startsWith(b, OPENING_START))) {
     return `the line ends with "${a.tail[a.tail.length - 1]}", which cannot end a paragraph`;
@@ -292,7 +303,8 @@ function lineEnds(text: string): number[] {
 
 /** endsFinal on the tail of the line [start, end), the tail copied only when its last unit does not decide. */
 function lineEndsFinal(text: string, start: number, end: number): boolean {
-  return (end > start && FINAL_LAST[text.charCodeAt(end - 1)] === 1) || FINAL.test(text.slice(Math.max(start, end - 16), end));
+  const last = end === start ? FINAL_NO : FINAL_LAST[text.charCodeAt(end - 1)]!;
+  return last === FINAL_YES || (last === FINAL_MAYBE && FINAL.test(text.slice(Math.max(start, end - 16), end)));
 }
 
 function tail(s: string): string {

@@ -253,7 +253,7 @@ describe('reflow: fast paths and reference agree', () => {
     const o = { ...DEFAULTS, proseMinChars: 10 };
     for (let c = 0; c < 0x10000; c++) {
       const ch = String.fromCharCode(c);
-      const t = `${prose}${ch}\n${ch}动作用进一步增强\n${prose}\n${ch}\n动作用进一步增强，新动能持续壮大${ch}\n${ch}`;
+      const t = `${prose}${ch}\n${ch}动作用进一步增强\n${prose}\n${ch}\n动作用进一步增强，新动能持续壮大${ch}\n${prose}。${ch}\n动作用\n${ch}`;
       expect(fast(t, o)).toEqual(reference.apply(makeDoc(t), o));
     }
   });
