@@ -170,15 +170,12 @@ function closesUnopened(text: string): boolean {
   return false;
 }
 
-function punctCount(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) n += PUNCT_UNIT[text.charCodeAt(i)]!;
-  return n;
-}
-
 function isProse(text: string, o: ReflowOptions): boolean {
-  // A text has at most as many characters as UTF-16 units: a short one is decided without a scan.
-  return text.length >= o.proseMinChars && charCount(text) >= o.proseMinChars && punctCount(text) >= o.proseMinPunct;
+  // A text has between half as many and as many characters as UTF-16 units: the length alone
+  // decides most lines, and the punctuation count stops once it has enough.
+  if (text.length < o.proseMinChars) return false;
+  if (text.length < 2 * o.proseMinChars && charCount(text) < o.proseMinChars) return false;
+  return countUnits(text, PUNCT_UNIT, o.proseMinPunct) >= o.proseMinPunct;
 }
 
 function paraIsProse(p: Para, o: ReflowOptions): boolean {
@@ -195,14 +192,11 @@ function continuation(a: Para, b: string, o: ReflowOptions): string | undefined 
   }
   if (a.depth.some((d) => d > 0) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
   if (!startsWithText(b) && !startsWith(b, OPENING_START)) return undefined;
-  // Only running prose goes on; asked before the list tests below, which would also say no.
-  if (!paraIsProse(a, o)) return undefined;
-  // A list of items between separators (navigation boxes, tag lists) is not running prose.
+  // Running prose continued by the next line, unless the lines are a list (navigation boxes, tag
+  // lists: items between separators); the list tests, which scan the line, asked last.
+  if (!paraIsProse(a, o) || PARAGRAPH_OPENER.test(b) || !(isProse(b, o) || endsFinal(b))) return undefined;
   if (LIST_TAIL.test(a.tail) || countUnits(b, LIST_SEPARATOR, 3) >= 3) return undefined;
-  if (!PARAGRAPH_OPENER.test(b) && (isProse(b, o) || endsFinal(b))) {
-    return 'running prose stops without sentence-final punctuation and the next line continues it';
-  }
-  return undefined;
+  return 'running prose stops without sentence-final punctuation and the next line continues it';
 }
 
 function isCaption(text: string, o: ReflowOptions): boolean {
