@@ -1,7 +1,7 @@
-// punctuation's scan over a table of candidate units, with the protected spans (URLs,
-// e-mail addresses) found only when a mark asks and only in a text that can hold one,
-// against the implementation it replaced (a regex over the text, every span found first):
-// findings and edits must be the same on any text.
+// punctuation's scan over a table of candidate kinds, with the protected spans (URLs,
+// e-mail addresses) found only for a mark after a "://" or "www.", and line numbers
+// counted by the scan, against the implementation it replaced (a regex over the text,
+// every span found first, string-keyed lookups): findings and edits must be the same on any text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Changes } from '../pipeline/changes.js';
