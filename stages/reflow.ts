@@ -19,7 +19,7 @@
 // Headings, list items and lines that open a new paragraph are never joined.
 
 import { Changes } from '../pipeline/changes.js';
-import { charCount, isSpace, unitTable } from '../pipeline/text.js';
+import { isSpace, unitTable } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface ReflowOptions {
@@ -62,25 +62,6 @@ const TEXT_START = /^[\p{Script=Han}\p{L}\p{N}]/u;
 /** TEXT_START's answer for a BMP first unit once asked (0 not yet, 1 text, 2 not): a line start costs one lookup. */
 const TEXT_UNIT = new Uint8Array(0x10000);
 
-/** The units of `table` in `text`, counted up to `atMost`. */
-function countUnits(text: string, table: Uint8Array, atMost: number): number {
-  let n = 0;
-  for (let i = 0; i < text.length && n < atMost; i++) n += table[text.charCodeAt(i)]!;
-  return n;
-}
-
-function startsWith(text: string, table: Uint8Array): boolean {
-  return table[text.charCodeAt(0)] === 1;
-}
-
-function startsWithText(text: string): boolean {
-  if (text.length === 0) return false;
-  const c = text.charCodeAt(0);
-  if (c >= 0xd800 && c <= 0xdfff) return TEXT_START.test(text);
-  if (TEXT_UNIT[c] === 0) TEXT_UNIT[c] = TEXT_START.test(String.fromCharCode(c)) ? 1 : 2;
-  return TEXT_UNIT[c] === 1;
-}
-
 const PAIRS: [string, string][] = [
   ['“', '”'],
   ['‘', '’'],
@@ -116,8 +97,45 @@ for (const ch of '。！？!?…；;”’」』）)】〕.') FINAL_LAST[ch.char
 
 /** FINAL.test(text), the regex run only when the last unit does not decide. */
 function endsFinal(text: string): boolean {
-  const last = text.length === 0 ? FINAL_NO : FINAL_LAST[text.charCodeAt(text.length - 1)]!;
-  return last === FINAL_YES || (last === FINAL_MAYBE && FINAL.test(text));
+  return endsFinalIn(text, 0, text.length);
+}
+
+/** FINAL.test on the line [start, end) of `text`, copied only when its last unit does not decide. */
+function endsFinalIn(text: string, start: number, end: number): boolean {
+  const last = end === start ? FINAL_NO : FINAL_LAST[text.charCodeAt(end - 1)]!;
+  return last === FINAL_YES || (last === FINAL_MAYBE && FINAL.test(text.slice(start, end)));
+}
+
+// The tests below read a line in place, as [start, end) of the document's text: the scans see
+// one flat string (no copy per line, and charCodeAt on one string representation).
+
+/** Characters in [start, end) of `text`: an astral one counts once. */
+function charsIn(text: string, start: number, end: number): number {
+  let n = end - start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** The units of `table` in [start, end) of `text`, counted up to `atMost`. */
+function countUnits(text: string, start: number, end: number, table: Uint8Array, atMost: number): number {
+  let n = 0;
+  for (let i = start; i < end && n < atMost; i++) n += table[text.charCodeAt(i)]!;
+  return n;
+}
+
+function startsWith(text: string, start: number, end: number, table: Uint8Array): boolean {
+  return start < end && table[text.charCodeAt(start)] === 1;
+}
+
+function startsWithText(text: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  const c = text.charCodeAt(start);
+  if (c >= 0xd800 && c <= 0xdfff) return TEXT_START.test(text.slice(start, end));
+  if (TEXT_UNIT[c] === 0) TEXT_UNIT[c] = TEXT_START.test(String.fromCharCode(c)) ? 1 : 2;
+  return TEXT_UNIT[c] === 1;
 }
 
 /**
@@ -129,37 +147,43 @@ interface Para {
   tail: string;
   chars: number;
   punct: number;
-  /** Open depth of each quote/bracket pair. */
+  /** Open depth of each quote/bracket pair, and their sum. */
   depth: number[];
+  opened: number;
 }
 
-function newPara(text: string): Para {
-  const p: Para = { tail: '', chars: 0, punct: 0, depth: PAIRS.map(() => 0) };
-  extend(p, text);
+function newPara(text: string, start: number, end: number): Para {
+  const p: Para = { tail: '', chars: 0, punct: 0, depth: PAIRS.map(() => 0), opened: 0 };
+  extend(p, text, start, end);
   return p;
 }
 
-/** Adds a line to the paragraph: characters (an astral one counts once), punctuation and brackets in one pass. */
-function extend(p: Para, text: string): void {
-  p.tail = text.length >= 16 ? text.slice(-16) : (p.tail + text).slice(-16);
-  let chars = text.length;
+/** Adds the line [start, end) to the paragraph: characters, punctuation and brackets in one pass. */
+function extend(p: Para, text: string, start: number, end: number): void {
+  p.tail = end - start >= 16 ? text.slice(end - 16, end) : (p.tail + text.slice(start, end)).slice(-16);
+  let chars = end - start;
   let punct = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) chars--;
     punct += PUNCT_UNIT[c]!;
     const k = BRACKET[c]!;
-    if (k > 0) p.depth[k - 1]!++;
-    else if (k < 0 && p.depth[-k - 1]! > 0) p.depth[-k - 1]!--;
+    if (k > 0) {
+      p.depth[k - 1]!++;
+      p.opened++;
+    } else if (k < 0 && p.depth[-k - 1]! > 0) {
+      p.depth[-k - 1]!--;
+      p.opened--;
+    }
   }
   p.chars += chars;
   p.punct += punct;
 }
 
 /** True when the line closes a quote or bracket it never opened (one pass, like extend). */
-function closesUnopened(text: string): boolean {
+function closesUnopened(text: string, start: number, end: number): boolean {
   const depth = PAIRS.map(() => 0);
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const k = BRACKET[text.charCodeAt(i)]!;
     if (k > 0) depth[k - 1]!++;
     else if (k < 0) {
@@ -170,40 +194,42 @@ function closesUnopened(text: string): boolean {
   return false;
 }
 
-function isProse(text: string, o: ReflowOptions): boolean {
-  // A text has between half as many and as many characters as UTF-16 units: the length alone
+function isProse(text: string, start: number, end: number, o: ReflowOptions): boolean {
+  // A line has between half as many and as many characters as UTF-16 units: the length alone
   // decides most lines, and the punctuation count stops once it has enough.
-  if (text.length < o.proseMinChars) return false;
-  if (text.length < 2 * o.proseMinChars && charCount(text) < o.proseMinChars) return false;
-  return countUnits(text, PUNCT_UNIT, o.proseMinPunct) >= o.proseMinPunct;
+  const units = end - start;
+  if (units < o.proseMinChars) return false;
+  if (units < 2 * o.proseMinChars && charsIn(text, start, end) < o.proseMinChars) return false;
+  return countUnits(text, start, end, PUNCT_UNIT, o.proseMinPunct) >= o.proseMinPunct;
 }
 
 function paraIsProse(p: Para, o: ReflowOptions): boolean {
   return p.chars >= o.proseMinChars && p.punct >= o.proseMinPunct;
 }
 
-/** Why the paragraph `a` continues on line `b`, or undefined when it does not. */
-function continuation(a: Para, b: string, o: ReflowOptions): string | undefined {
+/** Why the paragraph `a` continues on the line [start, end) of `text`, or undefined when it does not. */
+function continuation(a: Para, text: string, start: number, end: number, o: ReflowOptions): string | undefined {
   if (endsFinal(a.tail)) return undefined;
-  if (startsWith(b, BLOCK_FIRST) && BLOCK_START.test(b)) return undefined;
-  if (startsWith(b, CLOSING_START)) return `the next line starts with "${b[0]}", which cannot start a paragraph`;
-  if (OPEN_END[a.tail.charCodeAt(a.tail.length - 1)] === 1 && isProse(b, o) && (startsWithText(b) || startsWith(b, OPENING_START))) {
+  if (startsWith(text, start, end, BLOCK_FIRST) && BLOCK_START.test(text.slice(start, end))) return undefined;
+  if (startsWith(text, start, end, CLOSING_START)) return `the next line starts with "${text[start]}", which cannot start a paragraph`;
+  if (OPEN_END[a.tail.charCodeAt(a.tail.length - 1)] === 1 && isProse(text, start, end, o) && (startsWithText(text, start, end) || startsWith(text, start, end, OPENING_START))) {
     return `the line ends with "${a.tail[a.tail.length - 1]}", which cannot end a paragraph`;
   }
-  if (a.depth.some((d) => d > 0) && closesUnopened(b)) return 'a quote or bracket opened at the end of the line closes on the next';
-  if (!startsWithText(b) && !startsWith(b, OPENING_START)) return undefined;
+  if (a.opened > 0 && closesUnopened(text, start, end)) return 'a quote or bracket opened at the end of the line closes on the next';
+  if (!startsWithText(text, start, end) && !startsWith(text, start, end, OPENING_START)) return undefined;
   // Running prose continued by the next line, unless the lines are a list (navigation boxes, tag
   // lists: items between separators); the list tests, which scan the line, asked last.
-  if (!paraIsProse(a, o) || PARAGRAPH_OPENER.test(b) || !(isProse(b, o) || endsFinal(b))) return undefined;
-  if (LIST_TAIL.test(a.tail) || countUnits(b, LIST_SEPARATOR, 3) >= 3) return undefined;
+  if (!paraIsProse(a, o) || PARAGRAPH_OPENER.test(text.slice(start, end))) return undefined;
+  if (!(isProse(text, start, end, o) || endsFinalIn(text, start, end))) return undefined;
+  if (LIST_TAIL.test(a.tail) || countUnits(text, start, end, LIST_SEPARATOR, 3) >= 3) return undefined;
   return 'running prose stops without sentence-final punctuation and the next line continues it';
 }
 
-function isCaption(text: string, o: ReflowOptions): boolean {
-  // A text has at least half as many characters as UTF-16 units: a long one is decided without a scan.
-  if (text.length > 2 * o.captionMaxChars) return false;
-  const n = charCount(text);
-  return n > 0 && n <= o.captionMaxChars && countUnits(text, ANY_PUNCT, 1) === 0 && !endsFinal(text);
+function isCaption(text: string, start: number, end: number, o: ReflowOptions): boolean {
+  // A line has at least half as many characters as UTF-16 units: a long one is decided without a scan.
+  if (end - start > 2 * o.captionMaxChars) return false;
+  const n = charsIn(text, start, end);
+  return n > 0 && n <= o.captionMaxChars && countUnits(text, start, end, ANY_PUNCT, 1) === 0 && !endsFinalIn(text, start, end);
 }
 
 export const reflow: Stage<ReflowOptions> = {
@@ -213,28 +239,29 @@ export const reflow: Stage<ReflowOptions> = {
 
   apply(doc, options) {
     const text = doc.text;
-    // Lines as splitLines cuts them, kept as offsets: a line's text is copied only when a test reads it.
+    // Lines as splitLines cuts them, kept as offsets: a line's text is copied only for a finding.
     const ends = lineEnds(text);
     const startOf = (k: number): number => (k === 0 ? 0 : ends[k - 1]! + 1);
     const textOf = (k: number): string => text.slice(startOf(k), ends[k]);
     const changes = new Changes();
     let i = 0;
     while (i < ends.length - 1) {
-      // A paragraph that ends a sentence continues on no line: most lines stop here.
-      if (lineEndsFinal(text, startOf(i), ends[i]!)) {
+      // A paragraph that ends a sentence continues on no line: most lines stop here. Its tail
+      // (the last 16 units) is what the paragraph's end-of-line tests read.
+      if (endsFinalIn(text, Math.max(startOf(i), ends[i]! - 16), ends[i]!)) {
         i++;
         continue;
       }
       // Follow one paragraph: join while each line continues on the next (or on the one after a caption).
       let cur = i;
-      const para = newPara(textOf(i));
+      const para = newPara(text, startOf(i), ends[i]!);
       const captions: string[] = [];
       let captionFinding = -1;
       let j = i + 1;
       while (j < ends.length && !endsFinal(para.tail)) {
-        const next = textOf(j);
-        let why = continuation(para, next, options);
+        let why = continuation(para, text, startOf(j), ends[j]!, options);
         if (why) {
+          const next = textOf(j);
           const f = changes.finding({
             rule: 'broken-paragraph',
             action: 'merge',
@@ -245,13 +272,19 @@ export const reflow: Stage<ReflowOptions> = {
             reason: `Line ${cur + 1} continues on line ${j + 1}: ${why}.`,
           });
           changes.edit(ends[cur]!, startOf(j), '', f);
-          extend(para, next);
+          extend(para, text, startOf(j), ends[j]!);
           cur = j;
           j++;
           continue;
         }
-        const after = j + 1 < ends.length && isCaption(next, options) && paraIsProse(para, options) ? textOf(j + 1) : undefined;
-        if (after !== undefined && (why = continuation(para, after, options))) {
+        if (
+          j + 1 < ends.length &&
+          isCaption(text, startOf(j), ends[j]!, options) &&
+          paraIsProse(para, options) &&
+          (why = continuation(para, text, startOf(j + 1), ends[j + 1]!, options))
+        ) {
+          const next = textOf(j);
+          const after = textOf(j + 1);
           const f = changes.finding({
             rule: 'caption-inside-paragraph',
             action: 'merge',
@@ -264,7 +297,7 @@ export const reflow: Stage<ReflowOptions> = {
           changes.edit(ends[cur]!, startOf(j + 1), '', f);
           captions.push(next);
           captionFinding = f;
-          extend(para, after);
+          extend(para, text, startOf(j + 1), ends[j + 1]!);
           cur = j + 1;
           j += 2;
           continue;
@@ -293,12 +326,6 @@ function lineEnds(text: string): number[] {
     ends.push(nl);
     start = nl + 1;
   }
-}
-
-/** endsFinal on the tail of the line [start, end), the tail copied only when its last unit does not decide. */
-function lineEndsFinal(text: string, start: number, end: number): boolean {
-  const last = end === start ? FINAL_NO : FINAL_LAST[text.charCodeAt(end - 1)]!;
-  return last === FINAL_YES || (last === FINAL_MAYBE && FINAL.test(text.slice(Math.max(start, end - 16), end)));
 }
 
 function tail(s: string): string {
