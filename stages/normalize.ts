@@ -9,7 +9,6 @@
 // a Windows file gets one "line-endings" finding, not one per line.
 
 import { Changes } from '../pipeline/changes.js';
-import { dropRange } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface NormalizeOptions {
@@ -17,16 +16,11 @@ export interface NormalizeOptions {
   dropEmptyLines: boolean;
 }
 
-/** Every line break form scraped text uses: CRLF, CR, NEL, VT, FF, LINE and PARAGRAPH SEPARATOR. */
-const BREAK = /\r\n|[\n\r\u0085\u000b\u000c\u2028\u2029]/g;
-
-type CharClass = 'control-chars' | 'invisible-chars' | 'edge-whitespace';
-
 /**
  * Characters removed wherever they are. Controls: C0 but tab and the breaks, DEL, C1.
  * Invisible: soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
  * space/joiners and LRM/RLM, bidi embeddings, word joiner and invisible operators,
- * bidi isolates, BOM/ZWNBSP. Written as code-point tests: this runs on every character.
+ * bidi isolates, BOM/ZWNBSP.
  */
 function isRemoved(c: number): boolean {
   if (c < 0x20) return c !== 0x09;
@@ -42,12 +36,24 @@ function isEdgeSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
-function classOf(c: number): CharClass | undefined {
-  if (c < 0x7f && c > 0x20) return undefined; // printable ASCII: the common case, decided at once
-  if (isEdgeSpace(c)) return 'edge-whitespace';
-  if (!isRemoved(c)) return undefined;
-  return c < 0xa0 ? 'control-chars' : 'invisible-chars';
-}
+type CharClass = 'control-chars' | 'invisible-chars' | 'edge-whitespace';
+
+/** Codes of the UNIT table, one bit each so that a line's codes can be or-ed together. */
+const TEXT = 1;
+const EDGE_SPACE = 2;
+const CONTROL = 4;
+const INVISIBLE = 8;
+const BREAK = 16;
+const CLASS_NAMES: Record<number, CharClass> = { [EDGE_SPACE]: 'edge-whitespace', [CONTROL]: 'control-chars', [INVISIBLE]: 'invisible-chars' };
+
+/**
+ * Every UTF-16 unit's code, built once from the two tests above: this is looked up on every
+ * character of every document. The breaks (LF, CR, NEL, VT, FF, LINE and PARAGRAPH SEPARATOR)
+ * have their own code; inside a line, a CR or NEL would be a control.
+ */
+const UNIT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) UNIT[c] = isEdgeSpace(c) ? EDGE_SPACE : !isRemoved(c) ? TEXT : c < 0xa0 ? CONTROL : INVISIBLE;
+for (const c of [0x0a, 0x0d, 0x85, 0x0b, 0x0c, 0x2028, 0x2029]) UNIT[c] = BREAK;
 
 const REASONS: Record<CharClass | 'line-endings' | 'empty-lines', string> = {
   'line-endings': 'Line breaks other than LF (CRLF, CR, U+2028, form feed ...) were unified to LF.',
@@ -69,7 +75,7 @@ export const normalize: Stage<NormalizeOptions> = {
     const text = doc.text;
     const changes = new Changes();
     const groups = new Map<string, number>();
-    const lineNo = { value: 1 };
+    let lineNo = 1;
 
     // One finding per rule per document, counting its edits.
     const explain = (rule: keyof typeof REASONS, start: number, end: number, after: string): void => {
@@ -78,7 +84,7 @@ export const normalize: Stage<NormalizeOptions> = {
         f = changes.finding({
           rule,
           action: (ACTIONS as Record<string, 'replace' | 'drop'>)[rule] ?? 'drop',
-          line: lineNo.value,
+          line: lineNo,
           range: [start, end],
           before: text.slice(start, end),
           after,
@@ -89,41 +95,53 @@ export const normalize: Stage<NormalizeOptions> = {
       changes.edit(start, end, after, f);
     };
 
-    // Split into lines, remembering each line's content range and its break.
-    const lines: { start: number; end: number; next: number; brk: string }[] = [];
-    let pos = 0;
-    BREAK.lastIndex = 0;
-    for (let m = BREAK.exec(text); m; m = BREAK.exec(text)) {
-      lines.push({ start: pos, end: m.index, next: m.index + m[0].length, brk: m[0] });
-      pos = m.index + m[0].length;
-    }
-    lines.push({ start: pos, end: text.length, next: text.length, brk: '' });
-
-    // A line is blank when nothing in it is visible text.
-    const blank = lines.map((l) => {
-      for (let i = l.start; i < l.end; i++) if (classOf(text.charCodeAt(i)) === undefined) return false;
-      return true;
-    });
-    const drop = blank.map((b) => b && options.dropEmptyLines);
-    const firstKept = drop.indexOf(false);
-
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      lineNo.value = i + 1;
-      if (drop[i]) {
-        const [start, end] = dropRange(lines, i, firstKept);
-        if (end > start) explain('empty-lines', start, end, '');
-        continue;
+    // One pass over the text, a line at a time: the break that ends a line and the classes
+    // of units in it decide everything, and most lines hold only text (nothing to edit).
+    const n = text.length;
+    let seenKept = false;
+    /** End and break of the line before (its break joins it to this one). */
+    let prevEnd = 0;
+    let prevBreakLength = 0;
+    let prevBreakIsLF = true;
+    let start = 0;
+    for (let i = 0; start <= n; i++) {
+      let end = start;
+      /** The classes of the units other than text in the line, and how many there are. */
+      let seen = 0;
+      let others = 0;
+      for (; end < n; end++) {
+        const u = UNIT[text.charCodeAt(end)]!;
+        if (u !== TEXT) {
+          if (u === BREAK) break;
+          seen |= u;
+          others++;
+        }
       }
-      // The break that joins this line to the kept line before it is the break of
-      // line i-1 (dropped lines in between removed the others): make it \n.
-      const before = lines[i - 1];
-      if (i > firstKept && before && before.brk !== '\n') {
-        lineNo.value = i; // the break ends line i-1, which is line i counted from 1
-        explain('line-endings', before.end, before.end + before.brk.length, '\n');
+      const c = end < n ? text.charCodeAt(end) : -1;
+      const breakLength = c === -1 ? 0 : c === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1;
+      lineNo = i + 1;
+      // A line is blank when nothing in it is visible text.
+      if (others === end - start && options.dropEmptyLines) {
+        const [from, to] = seenKept ? [prevEnd, end] : [start, end + breakLength];
+        if (to > from) explain('empty-lines', from, to, '');
+      } else {
+        // The break that joins this line to the kept line before it is the break of
+        // line i-1 (dropped lines in between removed the others): make it \n.
+        if (seenKept && !prevBreakIsLF) {
+          lineNo = i; // the break ends line i-1, which is line i counted from 1
+          explain('line-endings', prevEnd, prevEnd + prevBreakLength, '\n');
+        }
+        lineNo = i + 1;
+        seenKept = true;
+        // Only text at both edges and no controls or invisibles inside: nothing to remove.
+        const clean = (seen & (CONTROL | INVISIBLE)) === 0 && end > start && UNIT[text.charCodeAt(start)] === TEXT && UNIT[text.charCodeAt(end - 1)] === TEXT;
+        if (!clean) removeInLine(text, start, end, explain);
       }
-      lineNo.value = i + 1;
-      removeInLine(text, l.start, l.end, explain);
+      prevEnd = end;
+      prevBreakLength = breakLength;
+      prevBreakIsLF = c === 0x0a;
+      if (c === -1) break;
+      start = end + breakLength;
     }
     return changes.result();
   },
@@ -137,33 +155,32 @@ function removeInLine(
   explain: (rule: CharClass, start: number, end: number, after: string) => void,
 ): void {
   let lead = start;
-  while (lead < end && classOf(text.charCodeAt(lead)) !== undefined) lead++;
+  while (lead < end && UNIT[text.charCodeAt(lead)] !== TEXT) lead++;
   let trail = end;
-  while (trail > lead && classOf(text.charCodeAt(trail - 1)) !== undefined) trail--;
+  while (trail > lead && UNIT[text.charCodeAt(trail - 1)] !== TEXT) trail--;
 
   // Edge runs: every special character goes, grouped into runs of one class.
   const edgeRun = (from: number, to: number): void => {
     let i = from;
     while (i < to) {
-      const cls = classOf(text.charCodeAt(i))!;
+      const cls = UNIT[text.charCodeAt(i)]!;
       let j = i + 1;
-      while (j < to && classOf(text.charCodeAt(j)) === cls) j++;
-      explain(cls, i, j, '');
+      while (j < to && UNIT[text.charCodeAt(j)] === cls) j++;
+      explain(CLASS_NAMES[cls]!, i, j, '');
       i = j;
     }
   };
   edgeRun(start, lead);
   // Inside: only controls and invisibles go; spaces between words stay.
   for (let i = lead; i < trail; ) {
-    const ch = text.charCodeAt(i);
-    if (!isRemoved(ch)) {
+    const cls = UNIT[text.charCodeAt(i)]!;
+    if (cls !== CONTROL && cls !== INVISIBLE) {
       i++;
       continue;
     }
-    const cls = classOf(ch)!;
     let j = i + 1;
-    while (j < trail && isRemoved(text.charCodeAt(j)) && classOf(text.charCodeAt(j)) === cls) j++;
-    explain(cls, i, j, '');
+    while (j < trail && UNIT[text.charCodeAt(j)] === cls) j++;
+    explain(CLASS_NAMES[cls]!, i, j, '');
     i = j;
   }
   edgeRun(trail, end);

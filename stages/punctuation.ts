@@ -46,11 +46,42 @@ const REASONS: Record<RuleId, string> = {
   'corner-quotes': 'Simplified Chinese quotes with “” and ‘’; corner quotes are the Traditional and Japanese style.',
 };
 
-/** Every character a rule may change, and the line break that ends a line's open brackets. */
-const CANDIDATES = /[\n,:;?!()「」『』\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 const MARKS: Record<string, RuleId> = { ',': 'ascii-comma', ':': 'ascii-colon', ';': 'ascii-semicolon', '?': 'ascii-question', '!': 'ascii-exclamation' };
 const FULL: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！', '(': '（', ')': '）' };
 const CORNER: Record<string, string> = { '「': '“', '」': '”', '『': '‘', '』': '’' };
+
+/** A table of characters keyed by code: a lookup per candidate costs no string and no property miss. */
+function byCode<T>(table: Record<string, T>): Map<number, T> {
+  return new Map(Object.entries(table).map(([ch, v]) => [ch.charCodeAt(0), v]));
+}
+const MARK_RULE = byCode(MARKS);
+const FULL_BY_CODE = byCode(FULL);
+const CORNER_BY_CODE = byCode(CORNER);
+
+/** The kinds of candidate in CANDIDATE (0: none). */
+const LINE_BREAK = 1;
+const ALNUM = 2;
+const CORNER_QUOTE = 3;
+const MARK = 4;
+const OPEN_PAREN = 5;
+const CLOSE_PAREN = 6;
+/**
+ * Every character a rule may change, and the line break that ends a line's open brackets, by
+ * UTF-16 unit, with its kind: the scan looks each unit up instead of running a regex over the text.
+ */
+const CANDIDATE = new Uint8Array(0x10000);
+CANDIDATE[0x0a] = LINE_BREAK;
+for (let c = 0xff10; c <= 0xff5a; c++) if (c <= 0xff19 || (c >= 0xff21 && c <= 0xff3a) || c >= 0xff41) CANDIDATE[c] = ALNUM;
+for (const c of CORNER_BY_CODE.keys()) CANDIDATE[c] = CORNER_QUOTE;
+for (const c of MARK_RULE.keys()) CANDIDATE[c] = MARK;
+CANDIDATE[0x28] = OPEN_PAREN;
+CANDIDATE[0x29] = CLOSE_PAREN;
+
+/** The offset of the first candidate at or after `from`, -1 when none: the tight loop every unit goes through. */
+function nextCandidate(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (CANDIDATE[text.charCodeAt(i)] !== 0) return i;
+  return -1;
+}
 
 /** Han, CJK punctuation (、。《》「」【】), full-width punctuation, curly quotes, — and …: the Chinese side of a mark. */
 function isChinese(c: number): boolean {
@@ -115,20 +146,31 @@ export const punctuation: Stage<PunctuationOptions> = {
     const text = doc.text;
     const changes = new Changes();
     const groups = new Map<RuleId, number>();
-    const edit = (rule: RuleId, start: number, end: number, after: string): void => {
+    // `line` is the 1-based line of `start` when the caller knows it (the scan counts the breaks it passes).
+    const edit = (rule: RuleId, start: number, end: number, after: string, line?: number): void => {
       let f = groups.get(rule);
       if (f === undefined) {
-        f = changes.finding({ rule, action: 'replace', line: lineAt(text, start), range: [start, end], before: text.slice(start, end), after, reason: REASONS[rule] });
+        f = changes.finding({ rule, action: 'replace', line: line ?? lineAt(text, start), range: [start, end], before: text.slice(start, end), after, reason: REASONS[rule] });
         groups.set(rule, f);
       }
       changes.edit(start, end, after, f);
     };
 
-    // Protected spans, as a sorted list of [start, end).
-    const spans: [number, number][] = [];
-    for (const m of text.matchAll(PROTECTED)) spans.push([m.index, m.index + m[0].length]);
+    // Protected spans, as a sorted list of [start, end), found when a mark first needs them. A mark
+    // or bracket can only be inside a URL (an e-mail address holds none), and a URL starts with
+    // "www." or holds "://" before any mark in it: a mark before the first of those needs no spans.
+    // The scan passes every ":" and notes a "://"; "www." is looked for once.
+    let spans: [number, number][] | undefined;
     let s = 0;
+    let sawScheme = false;
+    let firstWww = -2;
     const isProtected = (i: number): boolean => {
+      if (spans === undefined) {
+        if (firstWww === -2) firstWww = text.indexOf('www.');
+        if (!sawScheme && (firstWww === -1 || firstWww > i)) return false;
+        spans = [];
+        for (const m of text.matchAll(PROTECTED)) spans.push([m.index, m.index + m[0].length]);
+      }
       while (s < spans.length && spans[s]![1] <= i) s++;
       return s < spans.length && spans[s]![0] <= i;
     };
@@ -138,30 +180,25 @@ export const punctuation: Stage<PunctuationOptions> = {
     const pairs: [number, number][] = [];
     const lone: number[] = [];
     // Only the characters a rule can touch, found by one scan (most of a text is neither).
-    for (const m of text.matchAll(CANDIDATES)) {
-      const i = m.index;
-      const ch = m[0];
-      const code = ch.charCodeAt(0);
-      if (ch === '\n') {
-        lone.push(...open.splice(0));
+    let line = 1;
+    for (let i = nextCandidate(text, 0); i !== -1; i = nextCandidate(text, i + 1)) {
+      const code = text.charCodeAt(i);
+      const kind = CANDIDATE[code];
+      if (kind === LINE_BREAK) {
+        line++;
+        if (open.length > 0) lone.push(...open.splice(0));
+      } else if (kind === ALNUM) {
+        if (o.halfWidthAlnum) edit('fullwidth-alnum', i, i + 1, String.fromCharCode(code - 0xfee0), line);
+      } else if (kind === CORNER_QUOTE) {
+        if (o.curlyQuotes) edit('corner-quotes', i, i + 1, CORNER_BY_CODE.get(code)!, line);
+      } else if (!o.fullWidthPunctuation) {
         continue;
-      }
-      if (code >= 0xff10 && code <= 0xff5a && o.halfWidthAlnum) {
-        if (code <= 0xff19 || (code >= 0xff21 && code <= 0xff3a) || code >= 0xff41) edit('fullwidth-alnum', i, i + 1, String.fromCharCode(code - 0xfee0));
-        continue;
-      }
-      if (o.curlyQuotes && CORNER[ch] !== undefined) {
-        edit('corner-quotes', i, i + 1, CORNER[ch]!);
-        continue;
-      }
-      if (!o.fullWidthPunctuation || code > 0x7f) continue;
-      const rule = MARKS[ch];
-      if (rule !== undefined) {
-        if (!isProtected(i) && inChineseContext(text, i)) edit(rule, i, i + 1, FULL[ch]!);
-      } else if (ch === '(') {
+      } else if (kind === MARK) {
+        if (code === 0x3a && text.charCodeAt(i + 1) === 0x2f && text.charCodeAt(i + 2) === 0x2f) sawScheme = true;
+        if (!isProtected(i) && inChineseContext(text, i)) edit(MARK_RULE.get(code)!, i, i + 1, FULL_BY_CODE.get(code)!, line);
+      } else if (kind === OPEN_PAREN) {
         if (!isProtected(i)) open.push(i);
-      } else if (ch === ')') {
-        if (isProtected(i)) continue;
+      } else if (!isProtected(i)) {
         const a = open.pop();
         if (a === undefined) lone.push(i);
         else pairs.push([a, i]);
@@ -186,7 +223,7 @@ export const punctuation: Stage<PunctuationOptions> = {
       for (const i of lone) {
         const l = left(text, i);
         const r = right(text, i);
-        if ((l >= 0 && isHan(l)) || (r >= 0 && isHan(r))) brackets.push([i, FULL[text[i]!]!]);
+        if ((l >= 0 && isHan(l)) || (r >= 0 && isHan(r))) brackets.push([i, FULL_BY_CODE.get(text.charCodeAt(i))!]);
       }
       brackets.sort((x, y) => x[0] - y[0]);
       for (const [i, to] of brackets) edit('ascii-parentheses', i, i + 1, to);
