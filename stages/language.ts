@@ -154,15 +154,23 @@ function identification(sample: string, counts: LetterCounts, code: string, o: I
   return { code, score: round3(Math.min(letters, sample.match(script)?.length ?? 0) / letters) };
 }
 
+/** One language's lines in a document: how many, their summed vote, and whether it is a target. */
+interface Tally {
+  code: string;
+  lines: number;
+  weight: number;
+  target: boolean;
+}
+
 /**
  * The main language: paragraphs vote with their letters (CJK characters
  * counted twice), so a Chinese article with an English footnote stays Chinese
  * although franc, counting characters, would read the whole as English.
- * `votes` holds each language's summed weight, in the order the languages first occurred.
+ * `tallies` are in the order the languages first occurred.
  */
-function mainLanguage(votes: ReadonlyMap<string, number>, total: number): Identification {
+function mainLanguage(tallies: readonly Tally[], total: number): Identification {
   let best: [string, number] = ['und', 0];
-  for (const [code, w] of votes) if (w > best[1]) best = [code, w];
+  for (const t of tallies) if (t.code !== 'und' && t.weight > best[1]) best = [t.code, t.weight];
   return best[0] === 'und' ? { code: 'und', score: 0 } : { code: best[0], score: round3(best[1] / total) };
 }
 
@@ -195,15 +203,17 @@ export const language: Stage<LanguageOptions> = {
     // need only their vote. Each line's letters are counted once, on its sample, for its
     // verdict and for its vote; the vote is scaled to the whole line, so a
     // 5-million-character line stays cheap.
-    const codes: string[] = [];
+    /** Per language met, in order: a handful, and a line mostly shares the language of the line before. */
+    const tallies: Tally[] = [];
+    let tally: Tally | undefined;
     /** The lines in a language that is not a target, by index, with their verdicts. */
     const foreign = new Map<number, Identification>();
-    const votes = new Map<string, number>();
     let total = 0;
+    let index = 0;
     const letters = lineCounts;
-    for (let start = 0; start <= text.length; ) {
+    for (let start = 0; start <= text.length; index++) {
       const nl = text.indexOf('\n', start);
-      if (nl === -1 && start === text.length && codes.length > 0) break;
+      if (nl === -1 && start === text.length && index > 0) break;
       const end = nl === -1 ? text.length : nl;
       // The line's sample: its first sampleChars units (sampleOf), cut only when franc or a score needs it.
       const sampleEnd = end - start > o.sampleChars ? start + o.sampleChars : end;
@@ -211,16 +221,20 @@ export const language: Stage<LanguageOptions> = {
       const code = countedLanguage(letters, o) ?? francTop(text.slice(start, sampleEnd), o.minChars, o.candidates);
       const weight = (letters.letters + letters.cjk) * ((end - start) / Math.max(1, sampleEnd - start));
       total += weight;
-      if (code !== 'und') {
-        votes.set(code, (votes.get(code) ?? 0) + weight);
-        if (!o.languages.includes(code)) foreign.set(codes.length, identification(text.slice(start, sampleEnd), letters, code, o));
+      if (tally?.code !== code) {
+        tally = tallies.find((t) => t.code === code);
+        if (!tally) tallies.push((tally = { code, lines: 0, weight: 0, target: o.languages.includes(code) }));
       }
-      codes.push(code);
+      tally.lines++;
+      if (code !== 'und') {
+        tally.weight += weight;
+        if (!tally.target) foreign.set(index, identification(text.slice(start, sampleEnd), letters, code, o));
+      }
       if (nl === -1) break;
       start = nl + 1;
     }
     // Paragraphs vote; a text of short lines only is identified whole.
-    let main = mainLanguage(votes, total);
+    let main = mainLanguage(tallies, total);
     if (main.code === 'und') main = identify(text, o);
     // Cleaning may have left too little to tell (an English page loses its lines to the
     // Chinese boilerplate rules): then the page as read says what language it was.
@@ -234,7 +248,7 @@ export const language: Stage<LanguageOptions> = {
     }
     if (!o.paragraphs || main.code === 'und') return changes.result({ data: { language: { ...main, paragraphs: counts } } });
 
-    for (const code of codes) counts[code] = (counts[code] ?? 0) + 1;
+    for (const t of tallies) counts[t.code] = t.lines;
     if (foreign.size === 0) return changes.result({ data: { language: { ...main, paragraphs: counts } } });
 
     const lines: Line[] = splitLines(text);

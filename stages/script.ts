@@ -85,8 +85,68 @@ export function traditionalShare(text: string): number {
   return han === 0 ? 0 : trad / han;
 }
 
+/** Does the text hold a Traditional-only character (of any range)? Most documents do not: one bit read per unit, no counting. */
+function holdsTraditional(text: string): boolean {
+  const bits = traditionalTable();
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (((bits[c >> 5]! >>> (c & 31)) & 1) !== 0) return true;
+  }
+  return false;
+}
+
+/** What a page with a Traditional character needs, read in one pass. */
+interface TraditionalPage {
+  /** The Traditional share, as traditionalShare counts it. */
+  share: number;
+  /** The variant markers, as detectVariant counts them. */
+  hk: number;
+  tw: number;
+  /** (line number, start, end) of each line holding a Traditional-only character. */
+  lines: number[];
+}
+
+function readPage(text: string): TraditionalPage {
+  const bits = traditionalTable();
+  const markers = markerTable();
+  let han = 0;
+  let trad = 0;
+  let hk = 0;
+  let tw = 0;
+  const lines: number[] = [];
+  let lineNo = 1;
+  let lineStart = 0;
+  let lineHolds = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      if (lineHolds !== 0) lines.push(lineNo, lineStart, i);
+      lineNo++;
+      lineStart = i + 1;
+      lineHolds = 0;
+      continue;
+    }
+    const t = (bits[c >> 5]! >>> (c & 31)) & 1;
+    const inRange = 1 - (((c - 0x3400) >>> 31) | ((0x9fff - c) >>> 31));
+    han += inRange;
+    trad += inRange & t;
+    lineHolds |= t;
+    if ((markers[c >> 5]! & (1 << (c & 31))) !== 0) {
+      const ch = text[i]!;
+      if (HK_MARKERS.includes(ch)) hk++;
+      if (TW_MARKERS.includes(ch)) tw++;
+    }
+  }
+  if (lineHolds !== 0) lines.push(lineNo, lineStart, text.length);
+  return { share: han === 0 ? 0 : trad / han, hk, tw, lines };
+}
+
+function markerTable(): Int32Array {
+  return (markerBits ??= bitsOf([...HK_MARKERS, ...TW_MARKERS].map((ch) => ch.charCodeAt(0))));
+}
+
 export function detectVariant(text: string): 'tw' | 'hk' {
-  const bits = (markerBits ??= bitsOf([...HK_MARKERS, ...TW_MARKERS].map((ch) => ch.charCodeAt(0))));
+  const bits = markerTable();
   let hk = 0;
   let tw = 0;
   for (let i = 0; i < text.length; i++) {
@@ -107,11 +167,13 @@ export const script: Stage<ScriptOptions> = {
 
   apply(doc, options) {
     const text = doc.text;
-    const share = traditionalShare(text);
+    if (!holdsTraditional(text)) return { data: { script: { traditionalShare: 0 } } };
+    // One pass for the share, the variant's markers and the lines to convert.
+    const page = readPage(text);
+    const share = page.share;
     if (share === 0 || share <= options.minTraditionalShare) return { data: { script: { traditionalShare: round3(share) } } };
-    const variant = options.variant === 'auto' ? detectVariant(text) : options.variant;
+    const variant = options.variant === 'auto' ? (page.hk > page.tw ? 'hk' : 'tw') : options.variant;
     const convert = converter(variant);
-    const table = traditionalTable();
     const changes = new Changes();
     const f = changes.finding({
       rule: 'traditional-to-simplified',
@@ -126,39 +188,30 @@ export const script: Stage<ScriptOptions> = {
     // the stage's time. Edits per changed run of characters; a phrase conversion that
     // changes a line's length replaces the line.
     let first = true;
-    let lineNo = 0;
-    for (let offset = 0; offset <= text.length; ) {
-      let nl = text.indexOf('\n', offset);
-      if (nl === -1) nl = text.length;
-      lineNo++;
-      let traditional = false;
-      for (let k = offset; k < nl && !traditional; k++) {
-        const c = text.charCodeAt(k);
-        traditional = (table[c >> 5]! & (1 << (c & 31))) !== 0;
-      }
-      if (traditional) {
-        const la = text.slice(offset, nl);
-        const lb = convert(la);
-        if (la.length === lb.length) {
-          for (let k = 0; k < la.length; ) {
-            if (la.charCodeAt(k) === lb.charCodeAt(k)) {
-              k++;
-              continue;
-            }
-            let m = k + 1;
-            while (m < la.length && la.charCodeAt(m) !== lb.charCodeAt(m)) m++;
-            changes.edit(offset + k, offset + m, lb.slice(k, m), f);
-            if (first) setFirst(changes, f, lineNo, offset + k, offset + m, la.slice(k, m), lb.slice(k, m));
-            first = false;
-            k = m;
+    for (let k = 0; k < page.lines.length; k += 3) {
+      const lineNo = page.lines[k]!;
+      const offset = page.lines[k + 1]!;
+      const nl = page.lines[k + 2]!;
+      const la = text.slice(offset, nl);
+      const lb = convert(la);
+      if (la.length === lb.length) {
+        for (let j = 0; j < la.length; ) {
+          if (la.charCodeAt(j) === lb.charCodeAt(j)) {
+            j++;
+            continue;
           }
-        } else {
-          changes.edit(offset, nl, lb, f);
-          if (first) setFirst(changes, f, lineNo, offset, nl, la, lb);
+          let m = j + 1;
+          while (m < la.length && la.charCodeAt(m) !== lb.charCodeAt(m)) m++;
+          changes.edit(offset + j, offset + m, lb.slice(j, m), f);
+          if (first) setFirst(changes, f, lineNo, offset + j, offset + m, la.slice(j, m), lb.slice(j, m));
           first = false;
+          j = m;
         }
+      } else {
+        changes.edit(offset, nl, lb, f);
+        if (first) setFirst(changes, f, lineNo, offset, nl, la, lb);
+        first = false;
       }
-      offset = nl + 1;
     }
     return changes.result({ data: { script: { traditionalShare: round3(share), variant } } });
   },

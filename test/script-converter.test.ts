@@ -11,9 +11,11 @@ import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { converterFor } from '../stages/script/converter.js';
-import { detectVariant, traditionalShare } from '../stages/script.js';
+import { detectVariant, script, traditionalShare } from '../stages/script.js';
+import { makeDoc } from './helpers/stage-tester.js';
 import { traditionalToSimplified } from '../stages/opencc-tables.js';
 import { FIXTURES } from './helpers/fixtures.js';
+import { round3 } from '../pipeline/text.js';
 import { ROOT } from './helpers/cli.js';
 
 const VARIANTS = { t: 't2s', tw: 'tw2s', twp: 'tw2sp', hk: 'hk2s' } as const;
@@ -99,6 +101,61 @@ describe('the Traditional share and the variant markers, against plain definitio
         expect(detectVariant(t)).toBe(variant(t));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the script stage, against the stage as it was (opencc-js, a pass per question)', () => {
+  const traditional = new Set([...traditionalToSimplified().keys()].filter((c) => c < 0x10000));
+  /** The stage's edits and first finding, computed as they were: share, markers and lines read separately, opencc-js converting. */
+  function reference(text: string) {
+    const share = traditionalShare(text);
+    if (share === 0) return { data: { traditionalShare: 0 } };
+    const variant = detectVariant(text);
+    const convert = OpenCC.Converter({ from: variant, to: 'cn' });
+    const edits: [number, number, string][] = [];
+    let first: unknown;
+    let lineNo = 0;
+    for (let offset = 0; offset <= text.length; ) {
+      let nl = text.indexOf('\n', offset);
+      if (nl === -1) nl = text.length;
+      lineNo++;
+      const la = text.slice(offset, nl);
+      if ([...la].some((ch) => ch.length === 1 && traditional.has(ch.charCodeAt(0)))) {
+        const lb = convert(la);
+        if (la.length === lb.length) {
+          for (let k = 0; k < la.length; ) {
+            if (la[k] === lb[k]) {
+              k++;
+              continue;
+            }
+            let m = k + 1;
+            while (m < la.length && la[m] !== lb[m]) m++;
+            edits.push([offset + k, offset + m, lb.slice(k, m)]);
+            first ??= { line: lineNo, range: [offset + k, offset + m], before: la.slice(k, m), after: lb.slice(k, m) };
+            k = m;
+          }
+        } else {
+          edits.push([offset, nl, lb]);
+          first ??= { line: lineNo, range: [offset, nl], before: la, after: lb };
+        }
+      }
+      offset = nl + 1;
+    }
+    return { data: { traditionalShare: round3(share), variant }, edits, first };
+  }
+  const piece = fc.constantFrom('臺北市政府今天發布消息，颱風將於明天登陸。', '這裏的綫路', '這裡的線路', '国家统计局今天发布数据。', '乾隆皇帝', '\n', '\n', 'abc', '𠀀', '\uf900', '著作', '么');
+  it('gives the same edits, finding and data on random mixed pages', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        const result = script.apply(makeDoc(text), script.defaults, undefined as never);
+        const want = reference(text);
+        expect(result.data!.script).toEqual(want.data);
+        expect((result.edits ?? []).map((e) => [e.start, e.end, e.text])).toEqual(want.edits ?? []);
+        if (want.first) expect(result.findings![0]).toMatchObject(want.first as object);
+      }),
+      { numRuns: 1500 },
     );
   });
 });
