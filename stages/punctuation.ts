@@ -77,10 +77,26 @@ for (const c of MARK_RULE.keys()) CANDIDATE[c] = MARK;
 CANDIDATE[0x28] = OPEN_PAREN;
 CANDIDATE[0x29] = CLOSE_PAREN;
 
-/** The offset of the first candidate at or after `from`, -1 when none: the tight loop every unit goes through. */
-function nextCandidate(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) if (CANDIDATE[text.charCodeAt(i)] !== 0) return i;
+/** The offset of the first candidate in units[from, length) (-1 when none): the tight loop every unit goes through. */
+function nextCandidate(units: Uint16Array, from: number, length: number): number {
+  for (let i = from; i < length; i++) if (CANDIDATE[units[i]!] !== 0) return i;
   return -1;
+}
+
+/** The UTF-16 units of the text being read, copied into one buffer reused from document to document. */
+let unitBuffer = new Uint16Array(1 << 16);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The text's UTF-16 units as a typed array, valid until the next call: reading a typed array costs
+ * a third of charCodeAt, which checks the string's representation on every unit. One native copy.
+ */
+function utf16Units(text: string): Uint16Array {
+  if (text.length > unitBuffer.length) unitBuffer = new Uint16Array(2 * text.length);
+  const bytes = Buffer.from(unitBuffer.buffer, 0, 2 * text.length);
+  bytes.write(text, 0, 'utf16le');
+  if (!LITTLE_ENDIAN) bytes.swap16();
+  return unitBuffer;
 }
 
 /** Han, CJK punctuation (、。《》「」【】), full-width punctuation, curly quotes, — and …: the Chinese side of a mark. */
@@ -181,7 +197,8 @@ export const punctuation: Stage<PunctuationOptions> = {
     const lone: number[] = [];
     // Only the characters a rule can touch, found by one scan (most of a text is neither).
     let line = 1;
-    for (let i = nextCandidate(text, 0); i !== -1; i = nextCandidate(text, i + 1)) {
+    const units = utf16Units(text);
+    for (let i = nextCandidate(units, 0, text.length); i !== -1; i = nextCandidate(units, i + 1, text.length)) {
       const code = text.charCodeAt(i);
       const kind = CANDIDATE[code];
       if (kind === LINE_BREAK) {
