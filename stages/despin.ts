@@ -124,12 +124,16 @@ function loadTable(paths: readonly string[]): Table {
   return table;
 }
 
-/** The built-in table's path, resolved once: not a path join per document. */
-let builtInTable: string | undefined;
+/** The built-in table alone, kept at hand: not a path joined and looked up per document. */
+let builtInTable: Table | undefined;
 
 export function spinTable(extra: readonly string[] = []): Table {
-  builtInTable ??= dataPath('stages', 'despin', 'spin-map.tsv');
-  return loadTable(extra.length === 0 ? [builtInTable] : [builtInTable, ...extra]);
+  if (extra.length === 0) return (builtInTable ??= loadTable([builtInPath()]));
+  return loadTable([builtInPath(), ...extra]);
+}
+
+function builtInPath(): string {
+  return dataPath('stages', 'despin', 'spin-map.tsv');
 }
 
 export interface Candidate {
