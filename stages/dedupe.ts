@@ -80,6 +80,7 @@ export const dedupe: Stage<DedupeOptions> = {
   },
 
   apply(doc, o) {
+    handoff = null;
     const changes = new Changes();
     if (!o.paragraphs) return changes.result();
     // One line (perhaps ending with a break): no other paragraph to repeat.
@@ -90,8 +91,11 @@ export const dedupe: Stage<DedupeOptions> = {
       changes.finding({ rule: 'too-long-to-compare', action: 'flag', before: '', reason: REASONS['too-long-to-compare'], data: { chars: doc.text.length, limit: o.paragraphMaxChars } });
       return changes.result();
     }
-    const dropped = repeatedParagraphs(doc.text, o);
-    if (dropped.size === 0) return changes.result();
+    const { dropped, folded } = repeatedParagraphs(doc.text, o);
+    if (dropped.size === 0) {
+      handoff = { text: doc.text, folded };
+      return changes.result();
+    }
     const lines = splitLines(doc.text);
     let firstKept = -1;
     for (let i = 0; i < lines.length && firstKept === -1; i++) if (!dropped.has(i)) firstKept = i;
@@ -113,8 +117,10 @@ export const dedupe: Stage<DedupeOptions> = {
   },
 
   prepare(doc, o) {
+    const given = handoff?.text === doc.text ? handoff.folded : undefined;
+    handoff = null;
     if (o.corpus === 'off' || doc.reasons.length > 0) return {};
-    return { dedupeFingerprint: fingerprint(doc.text, o) };
+    return { dedupeFingerprint: fingerprint(doc.text, o, given) };
   },
 
   decide(doc, o, ctx) {
@@ -136,12 +142,26 @@ export const dedupe: Stage<DedupeOptions> = {
   },
 };
 
-/** What the corpus index compares: a hash of the folded text and its MinHash signature; null for a text with nothing to compare. */
-function fingerprint(text: string, o: DedupeOptions): Fingerprint | null {
-  const buffer = foldedScratch.take(text.length);
-  const length = foldCodes(text, buffer);
-  if (length === 0) return null;
-  const codes = buffer.subarray(0, length);
+/**
+ * The folded text of the last document apply compared and left unchanged, for
+ * prepare of that same document: when nothing after dedupe edits it, its text
+ * is folded once, not twice. Cleared by every apply and taken by prepare, so it
+ * never outlives the document; used only for a text equal to the one folded.
+ */
+let handoff: { text: string; folded: Int32Array } | null = null;
+
+/**
+ * What the corpus index compares: a hash of the folded text and its MinHash
+ * signature; null for a text with nothing to compare. `folded` is the folded
+ * text when already at hand.
+ */
+function fingerprint(text: string, o: DedupeOptions, folded?: Int32Array): Fingerprint | null {
+  let codes = folded;
+  if (!codes) {
+    const buffer = foldedScratch.take(text.length);
+    codes = buffer.subarray(0, foldCodes(text, buffer));
+  }
+  if (codes.length === 0) return null;
   return {
     exact: hash64(codes),
     signature: o.corpus === 'near' ? signature(codes, { shingle: o.shingle, permutations: o.permutations }) : null,

@@ -35,7 +35,7 @@ function foldCode(c: number, ts: Map<number, number>): number {
  */
 export interface FoldTables {
   /** The folded form; 0 means "does not count" (and surrogates, folded as pairs). */
-  table: Uint32Array;
+  table: Int32Array;
   /**
    * Bit `c` set when `c` folds to itself, as most characters of a Simplified
    * text do: 8 KB that stay in the cache, where the 256 KB table is read at a
@@ -49,7 +49,7 @@ let tables: FoldTables | undefined;
 export function foldTables(): FoldTables {
   if (tables) return tables;
   const ts = traditionalToSimplified();
-  const table = new Uint32Array(0x10000);
+  const table = new Int32Array(0x10000);
   const same = new Int32Array(0x10000 / 32);
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue; // surrogates: handled as pairs

@@ -76,12 +76,12 @@ export function windowHashes(
   seed = SHINGLE_SEED,
 ): number {
   if (to - from < k) return 0;
-  const top = rollTop(k);
+  const leaving = rollOut(k);
   let h = 0;
   for (let i = from; i < from + k; i++) h = (Math.imul(h, ROLL_BASE) + codes[i]!) | 0;
   out[at] = fmix32(h ^ seed);
   for (let i = from + k; i < to; i++) {
-    h = (Math.imul(h - Math.imul(codes[i - k]!, top), ROLL_BASE) + codes[i]!) | 0;
+    h = (Math.imul(h, ROLL_BASE) + (codes[i]! - Math.imul(codes[i - k]!, leaving))) | 0;
     out[at + i - from - k + 1] = fmix32(h ^ seed);
   }
   return to - from - k + 1;
@@ -90,9 +90,13 @@ export function windowHashes(
 /** The base of the rolling window hash: odd, so multiplication by it is invertible mod 2^32. */
 export const ROLL_BASE = 0x01000193;
 
-/** ROLL_BASE^(k-1) mod 2^32: what the character leaving a `k`-window weighs. */
-export function rollTop(k: number): number {
-  let top = 1;
-  for (let i = 1; i < k; i++) top = Math.imul(top, ROLL_BASE);
-  return top;
+/**
+ * ROLL_BASE^k mod 2^32: what the character leaving a `k`-window weighs once the
+ * hash is shifted. Rolling as h·B + (in − out·B^k) rather than (h − out·B^(k−1))·B + in
+ * gives the same value with one multiply, not two, between one window's hash and the next.
+ */
+export function rollOut(k: number): number {
+  let weight = 1;
+  for (let i = 0; i < k; i++) weight = Math.imul(weight, ROLL_BASE);
+  return weight;
 }

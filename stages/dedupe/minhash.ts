@@ -10,7 +10,7 @@
 // Jaccard similarity of the shingle sets, as with P separate permutations,
 // at the cost of one hash per character.
 
-import { fmix32, fmix32i, hashRange, ROLL_BASE, rollTop, SHINGLE_SEED } from './hash.js';
+import { fmix32, fmix32i, hashRange, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
 import { int32Scratch, uint8Scratch } from './scratch.js';
 
 export interface MinHashParams {
@@ -42,12 +42,12 @@ export function signature(codes: Int32Array, p: MinHashParams): number[] | null 
     offer(hashRange(codes, 0, n, SHINGLE_SEED) | 0, minima, filled, P, shift);
   } else {
     // The shingle hashes of shingleHashes, rolled here rather than stored.
-    const top = rollTop(k);
+    const leaving = rollOut(k);
     let h = 0;
     for (let i = 0; i < k; i++) h = (Math.imul(h, ROLL_BASE) + codes[i]!) | 0;
     offer(fmix32i(h ^ SHINGLE_SEED), minima, filled, P, shift);
     for (let i = k; i < n; i++) {
-      h = (Math.imul(h - Math.imul(codes[i - k]!, top), ROLL_BASE) + codes[i]!) | 0;
+      h = (Math.imul(h, ROLL_BASE) + (codes[i]! - Math.imul(codes[i - k]!, leaving))) | 0;
       offer(fmix32i(h ^ SHINGLE_SEED), minima, filled, P, shift);
     }
   }

@@ -17,7 +17,7 @@
 import { round3 } from '../../pipeline/text.js';
 import type { DedupeOptions } from '../dedupe.js';
 import { astralAt, foldsToItself, foldTables } from './fold.js';
-import { fmix32, ROLL_BASE, rollTop, SHINGLE_SEED } from './hash.js';
+import { fmix32, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
 import { int32Scratch } from './scratch.js';
 
 export interface Drop {
@@ -85,6 +85,7 @@ const codesScratch = int32Scratch();
 const slotsScratch = int32Scratch();
 const hashesScratch = int32Scratch();
 const parasScratch = int32Scratch();
+const seenScratch = int32Scratch();
 const sharingScratch = int32Scratch();
 const tableScratch = int32Scratch();
 
@@ -106,12 +107,14 @@ interface Folding {
  * each is dropped only if, with the drops before it, it is still covered by
  * paragraphs that stay. So of two copies one always stays.
  */
-export function repeatedParagraphs(text: string, o: DedupeOptions): Map<number, Drop> {
+export function repeatedParagraphs(text: string, o: DedupeOptions): { dropped: Map<number, Drop>; folded: Int32Array } {
   const f = foldParagraphs(text, o.paragraphWindow);
   const { paras, table } = f;
   const dropped = new Map<number, Drop>();
+  // The folded text (valid until the next call), for the fingerprint of an unchanged text.
+  const folded = f.codes.subarray(0, paras.count === 0 ? 0 : paras.to(paras.count - 1));
   dropShortRepeats(f, o, dropped);
-  if (!table) return dropped;
+  if (!table) return { dropped, folded };
 
   // Candidates: covered enough by the other paragraphs as they are now.
   const candidates: { p: number; sources: number[]; coverage: number }[] = [];
@@ -144,7 +147,7 @@ export function repeatedParagraphs(text: string, o: DedupeOptions): Map<number, 
       sources: sources.length > 0 ? sources : cand.sources,
     });
   }
-  return dropped;
+  return { dropped, folded };
 }
 
 /**
@@ -160,7 +163,13 @@ function foldParagraphs(text: string, k: number): Folding {
   const hashes = hashesScratch.take(n);
   const paras = new Paragraphs(parasScratch.take(256));
   const { table: fold, same } = foldTables();
-  const top = rollTop(k);
+  const leaving = rollOut(k);
+  // The filter of markSharing, filled as the windows come (see there).
+  let bits = 10;
+  while (1 << bits < n * 16) bits++;
+  const words = 1 << (bits - 5);
+  const seen = seenScratch.take(2 * words).fill(0, 0, 2 * words);
+  let again = 0;
   let at = 0; // folded characters so far
   let windows = 0;
   let lineStart = 0;
@@ -188,19 +197,30 @@ function foldParagraphs(text: string, k: number): Folding {
     if (!foldsToItself(same, c)) {
       f = fold[c]!;
       if (f === 0) {
-        f = astralAt(text, i, n);
+        // As an int32, so that the loop keeps f in an integer register.
+        f = astralAt(text, i, n) | 0;
         if (f === 0) continue;
         i++;
         if (f < 0) continue;
       }
     }
     codes[at] = f;
-    h = at - from < k ? (Math.imul(h, ROLL_BASE) + f) | 0 : (Math.imul(h - Math.imul(codes[at - k]!, top), ROLL_BASE) + f) | 0;
+    h = (Math.imul(h, ROLL_BASE) + (at - from < k ? f : f - Math.imul(codes[at - k]!, leaving))) | 0;
     at++;
-    if (at - from >= k) hashes[windows++] = h;
+    if (at - from >= k) {
+      hashes[windows++] = h;
+      const bucket = bucketOf(h, bits);
+      const word = bucket >>> 5;
+      const bit = 1 << (bucket & 31);
+      if ((seen[word]! & bit) === 0) seen[word]! |= bit;
+      else {
+        seen[words + word]! |= bit;
+        again++;
+      }
+    }
   }
 
-  const sharing = markSharing(paras, hashes, windows);
+  const sharing = again === 0 ? 0 : markSharing(paras, hashes, seen, bits, again);
   if (sharing === 0) return { codes, paras, slots: slotsScratch.take(0), table: null, k };
 
   const slots = slotsScratch.take(windows);
@@ -215,18 +235,27 @@ function foldParagraphs(text: string, k: number): Folding {
 
 /**
  * Marks SHARED the paragraphs holding a window another paragraph holds, and
- * returns how many windows they have. Open addressing from a window's rolled
- * hash (the final mix is one-to-one, so equal before it is equal after it) to
- * the last paragraph holding it (+1; 0 for an empty slot), cleared per
- * document: a paragraph meeting a window last held by another one marks both.
+ * returns how many windows they have.
+ *
+ * As the windows come, a filter that stays in the fastest cache: two bitsets
+ * over a `bits`-bit hash of each window, "seen" and "seen again" (`seen`,
+ * each half of it); `again` windows found their bucket seen. A window seen
+ * once has its bucket seen once, so only windows in a bucket seen again go
+ * on, a few per cent beyond the repeated ones; none in most documents. (The
+ * windows of paragraphs then compared whole are in the filter too: a few more
+ * go on.)
+ *
+ * Then open addressing from those windows' rolled hash (the final mix is
+ * one-to-one, so equal before it is equal after it) to the last paragraph
+ * holding it (+1; 0 for an empty slot): a paragraph meeting a window last
+ * held by another one marks both.
  */
-function markSharing(paras: Paragraphs, hashes: Int32Array, windows: number): number {
+function markSharing(paras: Paragraphs, hashes: Int32Array, seen: Int32Array, bits: number, again: number): number {
+  const words = 1 << (bits - 5);
+  // At most `again` windows repeat a bucket, and as many were first in it.
   let size = 16;
-  let bits = 4;
-  while (size < windows * 2) {
-    size *= 2;
-    bits++;
-  }
+  while (size < again * 4) size *= 2;
+  const slotBits = Math.log2(size);
   const wrap = size * 2 - 1;
   const t = sharingScratch.take(size * 2).fill(0, 0, size * 2);
   let any = false;
@@ -236,8 +265,9 @@ function markSharing(paras: Paragraphs, hashes: Int32Array, windows: number): nu
     const to = paras.slotTo(p);
     for (let w = paras.slotFrom(p); w < to; w++) {
       const key = hashes[w]!;
-      // The rolled hash's low bits are weak: the slot from the top bits of a multiple.
-      let b = (Math.imul(key, 0x9e3779b1) >>> (32 - bits)) * 2;
+      const bucket = bucketOf(key, bits);
+      if ((seen[words + (bucket >>> 5)]! & (1 << (bucket & 31))) === 0) continue;
+      let b = bucketOf(key, slotBits) * 2;
       for (;;) {
         const last = t[b + 1]!;
         if (last === 0) {
@@ -262,6 +292,11 @@ function markSharing(paras: Paragraphs, hashes: Int32Array, windows: number): nu
   let sharing = 0;
   for (let p = 0; p < paras.count; p++) if (paras.is(p, SHARED)) sharing += paras.slotTo(p) - paras.slotFrom(p);
   return sharing;
+}
+
+/** A `bits`-bit bucket of a rolled window hash, whose low bits are weak: the top bits of a multiple. */
+function bucketOf(key: number, bits: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (32 - bits);
 }
 
 /** Sentence-final punctuation: a line with it is a sentence, not a heading. */
