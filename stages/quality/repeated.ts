@@ -11,8 +11,14 @@ import { isSpace } from '../../pipeline/text.js';
 export const ROLLING_BASE = 0x01000193;
 /** Fibonacci hashing: a window's slot is the top bits of its hash times this. */
 const SPREAD = 0x9e3779b1 | 0;
-/** Slots per window in the direct-mapped table: few slots already claimed by another hash, so few windows spill. */
+/**
+ * Slots per window in the direct-mapped table: few slots already claimed by another hash,
+ * so few windows spill. Past LARGE windows (a 2 MB table) two, for memory: more spill,
+ * the same answer.
+ */
 const SLOTS_PER_WINDOW = 8;
+const LARGE = 1 << 16;
+const SLOTS_PER_WINDOW_LARGE = 2;
 
 let units = new Uint16Array(4096);
 let hashes = new Int32Array(4096);
@@ -76,7 +82,7 @@ export function repeatedWindowsShare(hs: Int32Array, len: number, n: number): nu
   // its hash spills too (the slot's claimant never changes), so spilled windows are
   // repeated only among themselves. Window w is hs[w + n].
   let bits = 10;
-  while (1 << bits < count * SLOTS_PER_WINDOW) bits++;
+  while (1 << bits < count * (count <= LARGE ? SLOTS_PER_WINDOW : SLOTS_PER_WINDOW_LARGE)) bits++;
   const shift = 32 - bits;
   const mask = (1 << bits) - 1;
   if (owners.length < 1 << bits) owners = new Int32Array(1 << bits);
