@@ -2,14 +2,13 @@
 // must contain (stages/boilerplate/literals.ts). A wrong literal would silently keep
 // boilerplate: every line a pattern matches must pass the filter, on generated matches of
 // every pattern of the table and on every line of the real pages and fixtures.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { realTextFiles } from './helpers/fixtures.js';
 import { readPatterns } from '../pipeline/tables.js';
 import { LiteralFilter, patternNeeds, requiredLiterals, requiredPrefix } from '../stages/boilerplate/literals.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
 
 describe('requiredLiterals', () => {
@@ -110,16 +109,7 @@ describe('the boilerplate patterns', () => {
   });
 
   it('lets through every line of the real pages and fixtures a pattern matches', () => {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.txt')) files.push(path);
-      }
-    };
-    walk(join(root, 'test/fixtures'));
-    walk(join(root, 'seeds'));
+    const files = realTextFiles();
     const lines = files.flatMap((f) => readFileSync(f, 'utf8').split(/\r?\n/u));
     expect(lines.length).toBeGreaterThan(3000);
     expect(unsound(lines)).toEqual([]);

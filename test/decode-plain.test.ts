@@ -3,15 +3,14 @@
 // `decode` takes as they are, and give exactly the code points of decode's text; anything
 // else it leaves to `decode`. Then boilerplate's count from code points must equal its
 // count from the text.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { realTextFiles } from './helpers/fixtures.js';
 import { decode, plainUtf8CodePoints } from '../pipeline/decode.js';
 import { textDoc, isFailure } from '../pipeline/inputs.js';
 import { boilerplate } from '../stages/boilerplate.js';
 
-const root = new URL('..', import.meta.url).pathname;
 
 /** The plain decoding must agree with decode and textDoc whenever it gives an answer. */
 function agrees(bytes: Uint8Array): 'plain' | 'left to decode' {
@@ -71,16 +70,7 @@ describe('boilerplate scanCodePoints', () => {
   };
 
   it('counts what scan counts, on every real page and fixture', () => {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.txt')) files.push(path);
-      }
-    };
-    walk(join(root, 'test/fixtures'));
-    walk(join(root, 'seeds'));
+    const files = realTextFiles();
     expect(files.length).toBeGreaterThan(50);
     for (const f of files) scanBoth(readFileSync(f, 'utf8'));
   });

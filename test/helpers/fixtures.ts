@@ -36,3 +36,18 @@ export function golden(c: FixtureCase, actual: string): string | undefined {
   }
   return c.expected;
 }
+
+/** Every .txt file under the fixtures and the seeds: real text for tests that must hold on all of it. */
+export function realTextFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, name.name);
+      if (name.isDirectory()) walk(path);
+      else if (name.name.endsWith('.txt')) files.push(path);
+    }
+  };
+  walk(FIXTURES);
+  walk(new URL('../../seeds/', import.meta.url).pathname);
+  return files.sort();
+}
