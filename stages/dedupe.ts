@@ -128,8 +128,8 @@ export const dedupe: Stage<DedupeOptions> = {
     // A document already rejected (not Chinese, too short ...) is not kept, so it cannot be the
     // copy later documents are rejected against.
     if (doc.reasons.length > 0) return {};
-    const params: DedupIndexParams = { permutations: o.permutations, bands: o.bands, rows: o.rows, threshold: o.threshold, near: o.corpus === 'near' };
-    const index = ctx.store<DedupIndex>(`dedupe:${JSON.stringify(params)}`, () => new MemoryDedupIndex(params));
+    const { params, name } = indexOf(o);
+    const index = ctx.store<DedupIndex>(name, () => new MemoryDedupIndex(params));
     const fp = (doc.data.dedupeFingerprint as Fingerprint | undefined) ?? fingerprint(doc.text, o);
     if (!fp) return {}; // nothing to compare: an empty document is not a copy of anything
     const match = index.admit(doc.id, fp);
@@ -141,6 +141,19 @@ export const dedupe: Stage<DedupeOptions> = {
     };
   },
 };
+
+/** The corpus index's parameters and store name for a set of options, worked out once per options object (the pipeline passes the same one for every document). */
+const indexes = new WeakMap<DedupeOptions, { params: DedupIndexParams; name: string }>();
+
+function indexOf(o: DedupeOptions): { params: DedupIndexParams; name: string } {
+  let index = indexes.get(o);
+  if (!index) {
+    const params: DedupIndexParams = { permutations: o.permutations, bands: o.bands, rows: o.rows, threshold: o.threshold, near: o.corpus === 'near' };
+    index = { params, name: `dedupe:${JSON.stringify(params)}` };
+    indexes.set(o, index);
+  }
+  return index;
+}
 
 /**
  * The folded text of the last document apply compared and left unchanged, for

@@ -163,6 +163,7 @@ function foldParagraphs(text: string, k: number): Folding {
   const hashes = hashesScratch.take(n);
   const paras = new Paragraphs(parasScratch.take(256));
   const { table: fold, same } = foldTables();
+  const base = ROLL_BASE; // in a register: an imported binding is read from the module at every use
   const leaving = rollOut(k);
   // The filter of markSharing, filled as the windows come (see there).
   let bits = 10;
@@ -205,7 +206,7 @@ function foldParagraphs(text: string, k: number): Folding {
       }
     }
     codes[at] = f;
-    h = (Math.imul(h, ROLL_BASE) + (at - from < k ? f : f - Math.imul(codes[at - k]!, leaving))) | 0;
+    h = (Math.imul(h, base) + (at - from < k ? f : f - Math.imul(codes[at - k]!, leaving))) | 0;
     at++;
     if (at - from >= k) {
       hashes[windows++] = h;
