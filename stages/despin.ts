@@ -16,7 +16,7 @@
 // repaired (资本劣势 → 资本优势 → 资源优势).
 
 import { readTable, TableError } from '../pipeline/tables.js';
-import { isHan, round3, unitTable } from '../pipeline/text.js';
+import { isHan, round3 } from '../pipeline/text.js';
 import { dataPath } from '../pipeline/paths.js';
 import type { Edit, Finding, Stage } from '../pipeline/types.js';
 import { languageModel, type LanguageModel } from './despin/lm.js';
@@ -58,8 +58,12 @@ interface Table {
   byFirst: Map<string, SpinEntry[]>;
   /** The same lists, numbered from 1 ... */
   lists: SpinEntry[][];
-  /** ... and the number of the list for the UTF-16 unit an entry starts with, 0 for none. */
-  listOf: Int32Array;
+  /**
+   * ... and the number of the list for each UTF-16 unit an entry starts with, by `listOf`: an
+   * open-addressing table of (unit + 1, list) pairs, 8 KB for the built-in table rather than
+   * 256 KB indexed by unit, whose lines were cold at each look.
+   */
+  listsByUnit: Int32Array;
   /**
    * A bit per UTF-16 unit that `scan` must look at whatever follows it (8 KB): a high surrogate
    * (an astral character may be Han), a Han character outside U+4E00..U+9FFF (counted there),
@@ -102,11 +106,11 @@ function loadTable(paths: readonly string[]): Table {
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.spun.length - a.spun.length);
   const lists: SpinEntry[][] = [[]];
-  const listOf = new Int32Array(0x10000);
+  const listsByUnit = new Int32Array(2 * Math.max(16, 1 << Math.ceil(Math.log2(4 * byFirst.size))));
   const pairBits = new Int32Array(PAIR_KEYS >>> 5);
   const singles: (SpinEntry | undefined)[] = [undefined];
   for (const [first, list] of byFirst) {
-    listOf[first.charCodeAt(0)] = lists.length;
+    addList(listsByUnit, first.charCodeAt(0), lists.length);
     lists.push(list);
     singles.push(list.find((e) => e.spun.length === 1));
     for (const e of list) {
@@ -117,9 +121,9 @@ function loadTable(paths: readonly string[]): Table {
   }
   const rareBits = new Int32Array(0x10000 >>> 5);
   for (let c = 0; c < 0x10000; c++) {
-    if (isHighSurrogate(c) || (isHan(c) && inHanBlock(c) === 0) || singles[listOf[c]!]) rareBits[c >>> 5]! |= 1 << (c & 31);
+    if (isHighSurrogate(c) || (isHan(c) && inHanBlock(c) === 0) || singles[listOf(listsByUnit, c)]) rareBits[c >>> 5]! |= 1 << (c & 31);
   }
-  const table = { byFirst, lists, listOf, rareBits, pairBits, singles, size: seen.size };
+  const table = { byFirst, lists, listsByUnit, rareBits, pairBits, singles, size: seen.size };
   tables.set(key, table);
   return table;
 }
@@ -140,6 +144,24 @@ export interface Candidate {
   start: number;
   end: number;
   entry: SpinEntry;
+}
+
+/** The number of the list of entries that start with unit c, 0 for none. */
+function listOf(listsByUnit: Int32Array, c: number): number {
+  const mask = (listsByUnit.length >>> 1) - 1;
+  for (let h = Math.imul(c, 0x9e3779b1) >>> 16; ; h++) {
+    const key = listsByUnit[2 * (h & mask)]!;
+    if (key === c + 1) return listsByUnit[2 * (h & mask) + 1]!;
+    if (key === 0) return 0;
+  }
+}
+
+function addList(listsByUnit: Int32Array, c: number, list: number): void {
+  const mask = (listsByUnit.length >>> 1) - 1;
+  let h = Math.imul(c, 0x9e3779b1) >>> 16;
+  while (listsByUnit[2 * (h & mask)] !== 0) h++;
+  listsByUnit[2 * (h & mask)] = c + 1;
+  listsByUnit[2 * (h & mask) + 1] = list;
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -174,7 +196,7 @@ export function findCandidates(text: string, table: Table): Candidate[] {
  * surrogate is never the second half of one.
  */
 export function scan(text: string, table: Table, out: Candidate[]): number {
-  const { rareBits, listOf, lists, pairBits, singles } = table;
+  const { rareBits, listsByUnit, lists, pairBits, singles } = table;
   const n = text.length;
   let han = 0;
   // Matches do not overlap: the next may start here or later.
@@ -192,7 +214,7 @@ export function scan(text: string, table: Table, out: Candidate[]): number {
     if ((((rareBits[c >>> 5]! >>> (c & 31)) & 1) | pair) === 0) continue;
     if (common === 0 && isHan(c)) han++;
     else if (isHighSurrogate(c) && i + 1 < n && next >= 0xdc00 && next <= 0xdfff && isHan(((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000)) han++;
-    const l = listOf[c]!;
+    const l = listOf(listsByUnit, c);
     if (l === 0 || i < free) continue;
     const e = i + 1 < n && pair === 1 ? longestAt(text, i, lists[l]!) : singles[l];
     if (e) {
@@ -215,8 +237,26 @@ function longestAt(text: string, i: number, list: readonly SpinEntry[]): SpinEnt
   return undefined;
 }
 
-/** Characters that end a sentence, for the window a candidate is judged in. */
-const SENTENCE_END = unitTable('。！？!?；;\n');
+/**
+ * Characters that end a sentence, for the window a candidate is judged in. All are below
+ * U+0040, U+3002 or in U+FF00..U+FF1F, so `endsSentence` answers for Han text without reading
+ * a table (a 64 KB one cost a cold line per character in the pipeline).
+ */
+const SENTENCE_ENDS = '。！？!?；;\n';
+const ASCII_ENDS = new Uint8Array(0x40);
+const FULLWIDTH_ENDS = new Uint8Array(0x20);
+for (const ch of SENTENCE_ENDS) {
+  const c = ch.charCodeAt(0);
+  if (c < 0x40) ASCII_ENDS[c] = 1;
+  else if (c >= 0xff00 && c < 0xff20) FULLWIDTH_ENDS[c - 0xff00] = 1;
+  else if (c !== 0x3002) throw new Error(`endsSentence does not know ${ch}`);
+}
+
+function endsSentence(c: number): number {
+  if (c < 0x40) return ASCII_ENDS[c]!;
+  if (c < 0xff00) return c === 0x3002 ? 1 : 0;
+  return c < 0xff20 ? FULLWIDTH_ENDS[c - 0xff00]! : 0;
+}
 
 export interface Judgement {
   candidate: Candidate;
@@ -271,10 +311,10 @@ export function judge(text: string, candidates: Candidate[], o: DespinOptions, l
       // The window: `context` characters each side, within the sentence (not looked for further).
       const stopBack = Math.max(0, start - o.context);
       let from = start;
-      while (from > stopBack && SENTENCE_END[text.charCodeAt(from - 1)] === 0) from--;
+      while (from > stopBack && endsSentence(text.charCodeAt(from - 1)) === 0) from--;
       const stopAhead = Math.min(text.length, end + o.context);
       let to = end;
-      while (to < stopAhead && SENTENCE_END[text.charCodeAt(to)] === 0) to++;
+      while (to < stopAhead && endsSentence(text.charCodeAt(to)) === 0) to++;
       // Candidates are in text order: [lo, hi] are those that may reach into the window;
       // only those wholly inside it are read repaired (one straddling an edge is left as it is).
       let lo = i;
@@ -332,9 +372,9 @@ function judgeOnStrings(text: string, candidates: Candidate[], o: DespinOptions,
       if (r.applied) return;
       const { start, end, entry } = r.candidate;
       let sa = start;
-      while (sa > 0 && SENTENCE_END[text.charCodeAt(sa - 1)] === 0) sa--;
+      while (sa > 0 && endsSentence(text.charCodeAt(sa - 1)) === 0) sa--;
       let sb = end;
-      while (sb < text.length && SENTENCE_END[text.charCodeAt(sb)] === 0) sb++;
+      while (sb < text.length && endsSentence(text.charCodeAt(sb)) === 0) sb++;
       const from = Math.max(sa, start - o.context);
       const to = Math.min(sb, end + o.context);
       let before = '';

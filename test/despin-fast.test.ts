@@ -76,7 +76,7 @@ const forms = [...new Set([...tables[1]!.byFirst.values()].flat().flatMap((e) =>
 const piece = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...forms) },
   { weight: 4, arbitrary: fc.stringOf(fc.constantFrom(...'的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同'), { minLength: 1, maxLength: 8 }) },
-  { weight: 2, arbitrary: fc.constantFrom('。', '！', '；', '\n', '，', ',', ' ') },
+  { weight: 2, arbitrary: fc.constantFrom('。', '！', '？', '；', '!', '?', ';', '\n', '，', ',', ' ', '\uff1a', '\u3001') },
   { weight: 1, arbitrary: fc.constantFrom('𠀀', '𠮷', '\ud840', '\udc00', '\ud83d\ude00', '々', '〇', '⺀', 'abc', '12') },
 );
 const text = fc.array(piece, { maxLength: 60 }).map((p) => p.join(''));
