@@ -269,6 +269,7 @@ const SENTENCES = [
   '……',
   '   ',
   '新动能持续壮大，装备制造业增长百分之七点六',
+  '孤立的代理\ud800半个字符\udc00也要照原样处理\ud83d',
   '下阶段要加大宏观政策实施力度，着力扩大国内需求，推动经济持续回升向好？',
 ];
 const line = fc.array(fc.oneof(fc.constantFrom(...SENTENCES), fc.stringOf(fc.constantFrom(...'的一是在不了有和人这中大为上个国我'), { maxLength: 20 })), { maxLength: 6 }).map((parts) => parts.join(''));

@@ -8,6 +8,7 @@
 // in the source are returned too, so a paragraph decision can point at the text.
 
 import { traditionalToSimplified } from '../opencc-tables.js';
+import { unitsOf } from './scratch.js';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
@@ -74,7 +75,11 @@ export interface Folded {
   length: number;
 }
 
-/** Folds `text.slice(start, end)`; positions are offsets in `text`. */
+/**
+ * Folds `text.slice(start, end)`; positions are offsets in `text`. The plain
+ * form, character by character: the stage folds with foldCodes and in
+ * paragraphs.ts, which tests hold to this.
+ */
 export function fold(text: string, start = 0, end = text.length): Folded {
   const { table } = foldTables();
   const n = end - start;
@@ -83,12 +88,14 @@ export function fold(text: string, start = 0, end = text.length): Folded {
   let k = 0;
   for (let i = start; i < end; i++) {
     const at = i;
-    let f = table[text.charCodeAt(i)]!;
-    if (f === 0) {
-      f = astralAt(text, i, end);
-      if (f === 0) continue;
-      i++;
+    const c = text.charCodeAt(i);
+    let f: number;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      f = foldCode(0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00), traditionalToSimplified());
       if (f < 0) continue;
+    } else {
+      f = table[c]!;
+      if (f === 0) continue;
     }
     codes[k] = f;
     starts[k] = at;
@@ -103,10 +110,11 @@ export function fold(text: string, start = 0, end = text.length): Folded {
  */
 export function foldCodes(text: string, codes: Int32Array): number {
   const { table, same } = foldTables();
+  const units = unitsOf(text);
   const end = text.length;
   let k = 0;
   for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = units[i]!;
     if (foldsToItself(same, c)) {
       codes[k++] = c;
       continue;
@@ -115,7 +123,7 @@ export function foldCodes(text: string, codes: Int32Array): number {
     if (f !== 0) codes[k++] = f;
     else {
       // Surrogates are 0 in the table: a pair is folded as its code point.
-      const pair = astralAt(text, i, end);
+      const pair = astralAt(units, i, end);
       if (pair === 0) continue;
       i++;
       if (pair > 0) codes[k++] = pair;
@@ -125,13 +133,14 @@ export function foldCodes(text: string, codes: Int32Array): number {
 }
 
 /**
- * At a high surrogate followed by a low one: the folded code point of the
- * pair, or -1 when it does not count. 0 when `text[i]` starts no pair.
+ * At a high surrogate followed by a low one (UTF-16 `units`): the folded code
+ * point of the pair, or -1 when it does not count. 0 when `units[i]` starts
+ * no pair.
  */
-export function astralAt(text: string, i: number, end: number): number {
-  const c = text.charCodeAt(i);
+export function astralAt(units: Uint16Array, i: number, end: number): number {
+  const c = units[i]!;
   if (c < 0xd800 || c > 0xdbff || i + 1 >= end) return 0;
-  const d = text.charCodeAt(i + 1);
+  const d = units[i + 1]!;
   if ((d & 0xfc00) !== 0xdc00) return 0;
   return foldCode(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), traditionalToSimplified());
 }

@@ -18,7 +18,7 @@ import { round3 } from '../../pipeline/text.js';
 import type { DedupeOptions } from '../dedupe.js';
 import { astralAt, foldsToItself, foldTables } from './fold.js';
 import { fmix32, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
-import { int32Scratch } from './scratch.js';
+import { int32Scratch, unitsOf } from './scratch.js';
 
 export interface Drop {
   rule: 'repeated-paragraph' | 'stitched-paragraph';
@@ -158,6 +158,7 @@ export function repeatedParagraphs(text: string, o: DedupeOptions): { dropped: M
  */
 function foldParagraphs(text: string, k: number): Folding {
   const n = text.length;
+  const units = unitsOf(text);
   const codes = codesScratch.take(n);
   // Windows are at most the folded characters, so at most the text's UTF-16 units.
   const hashes = hashesScratch.take(n);
@@ -178,12 +179,12 @@ function foldParagraphs(text: string, k: number): Folding {
   let firstWindow = 0; // the line's first window
   let h = 0;
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 10;
+    const c = i < n ? units[i]! : 10;
     if (c === 10) {
       // No line after a final line break.
       if (i === n && lineStart === n && paras.count > 0) break;
-      if (at - from < k || isHeading(text, lineStart, i)) {
-        paras.push(from, at, firstWindow, firstWindow, WHOLE | (isLabel(text, lineStart, i) ? LABEL : 0));
+      if (at - from < k || isHeading(units, lineStart, i)) {
+        paras.push(from, at, firstWindow, firstWindow, WHOLE | (isLabel(units, lineStart, i) ? LABEL : 0));
         windows = firstWindow; // its windows are not compared
       } else {
         paras.push(from, at, firstWindow, windows, 0);
@@ -199,7 +200,7 @@ function foldParagraphs(text: string, k: number): Folding {
       f = fold[c]!;
       if (f === 0) {
         // As an int32, so that the loop keeps f in an integer register.
-        f = astralAt(text, i, n) | 0;
+        f = astralAt(units, i, n) | 0;
         if (f === 0) continue;
         i++;
         if (f < 0) continue;
@@ -300,26 +301,26 @@ function bucketOf(key: number, bits: number): number {
   return Math.imul(key, 0x9e3779b1) >>> (32 - bits);
 }
 
-/** Sentence-final punctuation: a line with it is a sentence, not a heading. */
-const SENTENCE_END = new Set([0x3002, 0xff01, 0xff1f, 0x21, 0x3f, 0x2026]); // 。！？!?…
-
 /**
- * A heading or caption: short, no sentence-final punctuation. Its words are
- * usually said again in the body, so it is compared only whole, with other
- * headings: a headline twice is a repeat, a headline and its lead are not.
+ * A heading or caption: short, no sentence-final punctuation (。！？!?…). Its
+ * words are usually said again in the body, so it is compared only whole, with
+ * other headings: a headline twice is a repeat, a headline and its lead are not.
  */
-function isHeading(text: string, start: number, end: number): boolean {
+function isHeading(units: Uint16Array, start: number, end: number): boolean {
   if (end - start > 50) return false;
-  for (let i = start; i < end; i++) if (SENTENCE_END.has(text.charCodeAt(i))) return false;
+  for (let i = start; i < end; i++) {
+    const c = units[i]!;
+    if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f || c === 0x2026) return false;
+  }
   return true;
 }
 
 /** Ends with a colon, then perhaps white space (as /[:：]\s*$/u). */
-function isLabel(text: string, start: number, end: number): boolean {
+function isLabel(units: Uint16Array, start: number, end: number): boolean {
   let i = end - 1;
-  while (i >= start && isSpace(text.charCodeAt(i))) i--;
+  while (i >= start && isSpace(units[i]!)) i--;
   if (i < start) return false;
-  const c = text.charCodeAt(i);
+  const c = units[i]!;
   return c === 0x3a || c === 0xff1a;
 }
 
