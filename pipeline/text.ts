@@ -136,3 +136,37 @@ export function unitsMatching(charClass: RegExp): Uint8Array {
   return table;
 }
 let allBmp: string | undefined;
+
+/** Bytes beyond which a text's units get an array of their own rather than the reused one. */
+const UNITS_SHARED_MAX = 1 << 23;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A text's UTF-16 units in an array reused from text to text: copied natively in one go,
+ * then read without the dispatch on the string's representation (flat, sliced, cons; one or
+ * two bytes a character) that charCodeAt does at every unit. Each user holds its own, so no
+ * other code can overwrite the units it is reading. A text beyond 4M units gets an array of
+ * its own, so one huge page does not keep its memory for the rest of the run.
+ */
+export class UnitBuffer {
+  private bytes = Buffer.allocUnsafeSlow(0);
+  private units = new Uint16Array(0);
+
+  /** The units of `text` at indices 0 to text.length - 1 (the array may be longer); valid until the next call. */
+  of(text: string): Uint16Array {
+    const size = text.length * 2;
+    if (size > UNITS_SHARED_MAX) return unitsInto(Buffer.allocUnsafeSlow(size), text);
+    if (this.bytes.length < size) {
+      this.bytes = Buffer.allocUnsafeSlow(Math.min(UNITS_SHARED_MAX, Math.max(size, this.bytes.length * 2, 1 << 14)));
+      this.units = new Uint16Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length / 2);
+    }
+    unitsInto(this.bytes, text);
+    return this.units;
+  }
+}
+
+function unitsInto(bytes: Buffer, text: string): Uint16Array {
+  const written = bytes.write(text, 0, 'utf16le');
+  if (!LITTLE_ENDIAN) bytes.subarray(0, written).swap16();
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+}

@@ -9,6 +9,7 @@
 // a Windows file gets one "line-endings" finding, not one per line.
 
 import { Changes } from '../pipeline/changes.js';
+import { UnitBuffer } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface NormalizeOptions {
@@ -55,21 +56,8 @@ const UNIT = new Uint8Array(0x10000);
 for (let c = 0; c < 0x10000; c++) UNIT[c] = isEdgeSpace(c) ? EDGE_SPACE : !isRemoved(c) ? TEXT : c < 0xa0 ? CONTROL : INVISIBLE;
 for (const c of [0x0a, 0x0d, 0x85, 0x0b, 0x0c, 0x2028, 0x2029]) UNIT[c] = BREAK;
 
-/** The UTF-16 units of the text being read, copied into one buffer reused from document to document. */
-let unitBuffer = new Uint16Array(1 << 16);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * The text's UTF-16 units as a typed array, valid until the next call: a typed array read is a
- * third fewer instructions than charCodeAt, which checks the string's representation on every unit.
- */
-function utf16Units(text: string): Uint16Array {
-  if (text.length > unitBuffer.length) unitBuffer = new Uint16Array(2 * text.length);
-  const bytes = Buffer.from(unitBuffer.buffer, 0, 2 * text.length);
-  bytes.write(text, 0, 'utf16le');
-  if (!LITTLE_ENDIAN) bytes.swap16();
-  return unitBuffer;
-}
+/** The UTF-16 units of the text being read (pipeline/text.ts UnitBuffer). */
+const UNITS = new UnitBuffer();
 
 const REASONS: Record<CharClass | 'line-endings' | 'empty-lines', string> = {
   'line-endings': 'Line breaks other than LF (CRLF, CR, U+2028, form feed ...) were unified to LF.',
@@ -114,7 +102,7 @@ export const normalize: Stage<NormalizeOptions> = {
     // One pass over the text, a line at a time: the break that ends a line and the classes
     // of units in it decide everything, and most lines hold only text (nothing to edit).
     const n = text.length;
-    const units = utf16Units(text);
+    const units = UNITS.of(text);
     let seenKept = false;
     /** End and break of the line before (its break joins it to this one). */
     let prevEnd = 0;

@@ -9,7 +9,7 @@
 // table exercises each. One finding per rule per document, with a count.
 
 import { Changes } from '../pipeline/changes.js';
-import { isHan, lineAt } from '../pipeline/text.js';
+import { isHan, lineAt, UnitBuffer } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
 
 export interface PunctuationOptions {
@@ -83,21 +83,8 @@ function nextCandidate(units: Uint16Array, from: number, length: number): number
   return -1;
 }
 
-/** The UTF-16 units of the text being read, copied into one buffer reused from document to document. */
-let unitBuffer = new Uint16Array(1 << 16);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * The text's UTF-16 units as a typed array, valid until the next call: a typed array read is a
- * third fewer instructions than charCodeAt, which checks the string's representation on every unit.
- */
-function utf16Units(text: string): Uint16Array {
-  if (text.length > unitBuffer.length) unitBuffer = new Uint16Array(2 * text.length);
-  const bytes = Buffer.from(unitBuffer.buffer, 0, 2 * text.length);
-  bytes.write(text, 0, 'utf16le');
-  if (!LITTLE_ENDIAN) bytes.swap16();
-  return unitBuffer;
-}
+/** The UTF-16 units of the text being read (pipeline/text.ts UnitBuffer). */
+const UNITS = new UnitBuffer();
 
 /** Han, CJK punctuation (、。《》「」【】), full-width punctuation, curly quotes, — and …: the Chinese side of a mark. */
 function isChinese(c: number): boolean {
@@ -197,7 +184,7 @@ export const punctuation: Stage<PunctuationOptions> = {
     const lone: number[] = [];
     // Only the characters a rule can touch, found by one scan (most of a text is neither).
     let line = 1;
-    const units = utf16Units(text);
+    const units = UNITS.of(text);
     for (let i = nextCandidate(units, 0, text.length); i !== -1; i = nextCandidate(units, i + 1, text.length)) {
       const code = text.charCodeAt(i);
       const kind = CANDIDATE[code];

@@ -1,7 +1,7 @@
 // Text helpers the stages share: the Han test by code-point ranges must agree with
 // Unicode's Script=Han, which stages used to match with a regex.
 import { describe, expect, it } from 'vitest';
-import { countHan, isHan, isSpace, unitsMatching } from '../pipeline/text.js';
+import { countHan, isHan, isSpace, UnitBuffer, unitsMatching } from '../pipeline/text.js';
 
 describe('isHan', () => {
   it('agrees with /\\p{Script=Han}/u on every assigned code point', () => {
@@ -55,5 +55,25 @@ describe('unitsMatching', () => {
   it('refuses a regex that matches more than one character', () => {
     expect(() => unitsMatching(/ab/u)).toThrow(/not one character/u);
     expect(() => unitsMatching(/^[ab]$/u)).toThrow(/anchored/u);
+  });
+});
+
+describe('UnitBuffer', () => {
+  const same = (units: Uint16Array, text: string): boolean => {
+    for (let i = 0; i < text.length; i++) if (units[i] !== text.charCodeAt(i)) return false;
+    return true;
+  };
+  it('gives the units of each text, shorter or longer than the last, lone surrogates and all', () => {
+    const buffer = new UnitBuffer();
+    for (const text of ['新闻', '𠮷a\ud800b', 'x'.repeat(100_000), '短', ''.padEnd(3, '\u3000')]) expect(same(buffer.of(text), text)).toBe(true);
+  });
+  it('gives a text beyond its shared size an array of its own', () => {
+    const buffer = new UnitBuffer();
+    const small = buffer.of('共享');
+    const huge = '长'.repeat(4_200_000) + '尾';
+    const units = buffer.of(huge);
+    expect(units.length).toBe(huge.length);
+    expect(units[huge.length - 1]).toBe('尾'.charCodeAt(0));
+    expect(units.buffer).not.toBe(small.buffer);
   });
 });
