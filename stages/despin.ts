@@ -82,7 +82,6 @@ interface Table {
   size: number;
 }
 
-
 const tables = new Map<string, Table>();
 
 function loadTable(paths: readonly string[]): Table {
@@ -377,16 +376,18 @@ function judgeOnStrings(text: string, candidates: Candidate[], o: DespinOptions,
       while (sb < text.length && endsSentence(text.charCodeAt(sb)) === 0) sb++;
       const from = Math.max(sa, start - o.context);
       const to = Math.min(sb, end + o.context);
+      // The window as it reads now: accepted repairs inside it applied.
       let before = '';
       let after = '';
       let at = from;
+      // Candidates are in text order: start at the first that may reach into the window.
       let lo = i;
       while (lo > 0 && results[lo - 1]!.candidate.end > from) lo--;
       for (let j = lo; j < results.length; j++) {
         const c = results[j]!.candidate;
         if (c.start >= to) break;
         if (c.end <= from) continue;
-        if (c.start < from || c.end > to) continue;
+        if (c.start < from || c.end > to) continue; // straddles the window edge: leave as it is
         const piece = text.slice(at, c.start);
         before += piece;
         after += piece;

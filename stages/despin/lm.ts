@@ -13,7 +13,10 @@
 // prefix of a word (a prefix that is no word has no probability). Scoring then reads
 // the text's character codes and stops extending a word as soon as no dictionary word
 // starts that way, without cutting a substring; loading parses the file's bytes once.
-// Load: about 0.17 s and 16 MB of tables per thread (a Map of strings took 0.6 s).
+// A 512 KB table of one-unit words and a 512 KB filter of longer keys answer most
+// look-ups before the 16 MB table, whose lines are cold when the pipeline comes back to
+// despin after the other stages.
+// Load: about 0.17 s and 17 MB of tables per thread (a Map of strings took 0.6 s).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
