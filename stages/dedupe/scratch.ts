@@ -4,6 +4,8 @@
 // for the shared array gets arrays of its own, so one huge page does not hold
 // its memory for the rest of the run.
 
+import { UnitBuffer } from '../../pipeline/text.js';
+
 /** Elements beyond which a request gets a fresh array instead of the shared one (8 MB of 32-bit values). */
 const SHARED_MAX = 1 << 21;
 
@@ -27,28 +29,9 @@ export const int32Scratch = (): Scratch<Int32Array> => new Scratch((n) => new In
 export const uint32Scratch = (): Scratch<Uint32Array> => new Scratch((n) => new Uint32Array(n));
 export const uint8Scratch = (): Scratch<Uint8Array> => new Scratch((n) => new Uint8Array(n));
 
-/** Bytes beyond which a text gets a buffer of its own. */
-const UNITS_SHARED_MAX = 1 << 23;
-let unitBuffer = Buffer.allocUnsafeSlow(0);
-let units = new Uint16Array(0);
-
 /**
- * The UTF-16 units of `text` in a reused array, valid until the next call:
- * copied natively in one go, then read without the dispatch on the string's
- * representation (flat, sliced, cons; one or two bytes a character) that
- * charCodeAt does at every character.
+ * The UTF-16 units of `text` in a reused array, valid until the next call (pipeline/text.ts
+ * UnitBuffer): fold.ts and paragraphs.ts read each text through it in turn.
  */
-export function unitsOf(text: string): Uint16Array {
-  const bytes = text.length * 2;
-  if (bytes > UNITS_SHARED_MAX) {
-    const own = Buffer.allocUnsafeSlow(bytes);
-    own.write(text, 0, 'utf16le');
-    return new Uint16Array(own.buffer, own.byteOffset, text.length);
-  }
-  if (unitBuffer.length < bytes) {
-    unitBuffer = Buffer.allocUnsafeSlow(Math.min(UNITS_SHARED_MAX, Math.max(bytes, unitBuffer.length * 2, 1 << 14)));
-    units = new Uint16Array(unitBuffer.buffer, unitBuffer.byteOffset, unitBuffer.length / 2);
-  }
-  unitBuffer.write(text, 0, 'utf16le');
-  return units;
-}
+const UNITS = new UnitBuffer();
+export const unitsOf = (text: string): Uint16Array => UNITS.of(text);
