@@ -5,6 +5,7 @@
 // pairs and lone halves, repeated lines and repeated runs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceRepeated } from './helpers/repeated.js';
 import { repeatedShare, signals } from '../stages/quality.js';
 import { round3 } from '../pipeline/text.js';
 
@@ -88,19 +89,6 @@ function reference(text: string, original: string, steps: { stage: string; lengt
   };
 }
 
-/** Units (white space left out) covered by n-unit windows that occur twice or more, with strings. */
-function referenceRepeated(text: string, n: number): number {
-  const t = text.replace(/\s/gu, '');
-  if (t.length < n * 2) return 0;
-  const windows = Array.from({ length: t.length - n + 1 }, (_, i) => t.slice(i, i + n));
-  const counts = new Map<string, number>();
-  for (const w of windows) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const covered = new Uint8Array(t.length);
-  windows.forEach((w, i) => {
-    if (counts.get(w)! > 1) covered.fill(1, i, i + n);
-  });
-  return covered.reduce((a, b) => a + b, 0) / t.length;
-}
 
 const ALPHABET = [
   ...'中文字的了国家統計𠀀',

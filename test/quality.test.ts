@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { referenceRepeated } from './helpers/repeated.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import { quality, repeatedShare, RULES, signals } from '../stages/quality.js';
 import fc from 'fast-check';
@@ -85,19 +86,8 @@ describe('quality on the seeds', () => {
 });
 
 describe('repeated n-gram share', () => {
-  // The definition, with strings: characters (white space left out) covered by 10-character windows that occur twice or more.
-  const reference = (text: string, n: number): number => {
-    const t = text.replace(/\s+/gu, '');
-    if (t.length < n * 2) return 0;
-    const windows = Array.from({ length: t.length - n + 1 }, (_, i) => t.slice(i, i + n));
-    const counts = new Map<string, number>();
-    for (const w of windows) counts.set(w, (counts.get(w) ?? 0) + 1);
-    const covered = new Uint8Array(t.length);
-    windows.forEach((w, i) => {
-      if (counts.get(w)! > 1) covered.fill(1, i, i + n);
-    });
-    return covered.reduce((a, b) => a + b, 0) / t.length;
-  };
+  // The definition, with strings (test/helpers/repeated.ts).
+  const reference = referenceRepeated;
   it('matches the definition on random texts with repeats', () => {
     const piece = fc.stringOf(fc.constantFrom(...'中文字 的了\n，。ab'.split('')), { minLength: 0, maxLength: 30 });
     fc.assert(
