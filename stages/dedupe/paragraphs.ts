@@ -151,10 +151,12 @@ export function repeatedParagraphs(text: string, o: DedupeOptions): { dropped: M
 }
 
 /**
- * One pass over the text: folds it (see fold.ts), splits it into paragraphs
- * at line breaks as splitLines does, and rolls the hash of every window (as
- * windowHashes, before its final mix). Then marks the paragraphs sharing a
- * window, and puts the windows of those into the counting table.
+ * Folds the text (see fold.ts) and splits it into paragraphs at line breaks as
+ * splitLines does; rolls the hash of every window of a paragraph not compared
+ * whole (as windowHashes, before its final mix) and passes it through the
+ * sharing filter. Then marks the paragraphs sharing a window, and puts the
+ * windows of those into the counting table. Each step is a small loop of its
+ * own, so that the compiler keeps its few variables in registers.
  */
 function foldParagraphs(text: string, k: number): Folding {
   const n = text.length;
@@ -163,66 +165,29 @@ function foldParagraphs(text: string, k: number): Folding {
   // Windows are at most the folded characters, so at most the text's UTF-16 units.
   const hashes = hashesScratch.take(n);
   const paras = new Paragraphs(parasScratch.take(256));
-  const { table: fold, same } = foldTables();
-  const base = ROLL_BASE; // in a register: an imported binding is read from the module at every use
+  const filter = new SharingFilter(n);
   const leaving = rollOut(k);
-  // The filter of markSharing, filled as the windows come (see there).
-  let bits = 10;
-  while (1 << bits < n * 16) bits++;
-  const words = 1 << (bits - 5);
-  const seen = seenScratch.take(2 * words).fill(0, 0, 2 * words);
-  let again = 0;
   let at = 0; // folded characters so far
   let windows = 0;
-  let lineStart = 0;
-  let from = 0; // the line's first folded character
-  let firstWindow = 0; // the line's first window
-  let h = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? units[i]! : 10;
-    if (c === 10) {
-      // No line after a final line break.
-      if (i === n && lineStart === n && paras.count > 0) break;
-      if (at - from < k || isHeading(units, lineStart, i)) {
-        paras.push(from, at, firstWindow, firstWindow, WHOLE | (isLabel(units, lineStart, i) ? LABEL : 0));
-        windows = firstWindow; // its windows are not compared
-      } else {
-        paras.push(from, at, firstWindow, windows, 0);
-      }
-      lineStart = i + 1;
-      from = at;
-      firstWindow = windows;
-      h = 0;
-      continue;
+  for (let lineStart = 0; ; ) {
+    const lineBreak = text.indexOf('\n', lineStart);
+    const lineEnd = lineBreak === -1 ? n : lineBreak;
+    const from = at;
+    at = foldRange(units, lineStart, lineEnd, codes, at);
+    if (at - from < k || isHeading(units, lineStart, lineEnd)) {
+      paras.push(from, at, windows, windows, WHOLE | (isLabel(units, lineStart, lineEnd) ? LABEL : 0));
+    } else {
+      const count = rollWindows(codes, from, at, k, leaving, hashes, windows);
+      filter.add(hashes, windows, windows + count);
+      paras.push(from, at, windows, windows + count, 0);
+      windows += count;
     }
-    let f = c;
-    if (!foldsToItself(same, c)) {
-      f = fold[c]!;
-      if (f === 0) {
-        // As an int32, so that the loop keeps f in an integer register.
-        f = astralAt(units, i, n) | 0;
-        if (f === 0) continue;
-        i++;
-        if (f < 0) continue;
-      }
-    }
-    codes[at] = f;
-    h = (Math.imul(h, base) + (at - from < k ? f : f - Math.imul(codes[at - k]!, leaving))) | 0;
-    at++;
-    if (at - from >= k) {
-      hashes[windows++] = h;
-      const bucket = bucketOf(h, bits);
-      const word = bucket >>> 5;
-      const bit = 1 << (bucket & 31);
-      if ((seen[word]! & bit) === 0) seen[word]! |= bit;
-      else {
-        seen[words + word]! |= bit;
-        again++;
-      }
-    }
+    // No line after a final line break.
+    if (lineBreak === -1 || lineBreak + 1 === n) break;
+    lineStart = lineBreak + 1;
   }
 
-  const sharing = again === 0 ? 0 : markSharing(paras, hashes, seen, bits, again);
+  const sharing = filter.again === 0 ? 0 : markSharing(paras, hashes, filter);
   if (sharing === 0) return { codes, paras, slots: slotsScratch.take(0), table: null, k };
 
   const slots = slotsScratch.take(windows);
@@ -235,28 +200,102 @@ function foldParagraphs(text: string, k: number): Folding {
   return { codes, paras, slots, table, k };
 }
 
+/** Folds `units[start, end)` (no line break in it) into `codes` from `at`; returns where the folded text ends. */
+function foldRange(units: Uint16Array, start: number, end: number, codes: Int32Array, at: number): number {
+  const { table, same } = foldTables();
+  for (let i = start; i < end; i++) {
+    const c = units[i]!;
+    if (foldsToItself(same, c)) {
+      codes[at++] = c;
+      continue;
+    }
+    const f = table[c]!;
+    if (f !== 0) codes[at++] = f;
+    else {
+      // Surrogates are 0 in the table: a pair is folded as its code point.
+      const pair = astralAt(units, i, end);
+      if (pair === 0) continue;
+      i++;
+      if (pair > 0) codes[at++] = pair;
+    }
+  }
+  return at;
+}
+
+/**
+ * The rolled hashes of the `k`-windows of `codes[from, to)` (at least `k`
+ * long) to `out` from `at`: windowHashes before its final mix. Returns how many.
+ */
+function rollWindows(codes: Int32Array, from: number, to: number, k: number, leaving: number, out: Int32Array, at: number): number {
+  const base = ROLL_BASE; // in a register: an imported binding is read from its module at every use
+  let h = 0;
+  for (let i = from; i < from + k; i++) h = (Math.imul(h, base) + codes[i]!) | 0;
+  out[at] = h;
+  for (let i = from + k; i < to; i++) {
+    h = (Math.imul(h, base) + (codes[i]! - Math.imul(codes[i - k]!, leaving))) | 0;
+    out[at + i - from - k + 1] = h;
+  }
+  return to - from - k + 1;
+}
+
+/**
+ * The first half of markSharing: two bitsets over a hash of each window
+ * (16 bits a UTF-16 unit of the text, so a few per cent of buckets are hit
+ * twice by chance), "seen" and "seen again", in the fastest cache.
+ */
+class SharingFilter {
+  readonly bits: number;
+  readonly words: number;
+  /** Seen: words [0, words); seen again: [words, 2 words). */
+  readonly seen: Int32Array;
+  /** Windows that found their bucket seen. */
+  again = 0;
+
+  constructor(units: number) {
+    let bits = 10;
+    while (1 << bits < units * 16) bits++;
+    this.bits = bits;
+    this.words = 1 << (bits - 5);
+    this.seen = seenScratch.take(2 * this.words).fill(0, 0, 2 * this.words);
+  }
+
+  add(hashes: Int32Array, from: number, to: number): void {
+    const { seen, words, bits } = this;
+    let again = 0;
+    for (let w = from; w < to; w++) {
+      const bucket = bucketOf(hashes[w]!, bits);
+      const word = bucket >>> 5;
+      const bit = 1 << (bucket & 31);
+      if ((seen[word]! & bit) === 0) seen[word]! |= bit;
+      else {
+        seen[words + word]! |= bit;
+        again++;
+      }
+    }
+    this.again += again;
+  }
+
+  /** Whether the bucket of a window was seen again. */
+  seenAgain(hash: number): boolean {
+    const bucket = bucketOf(hash, this.bits);
+    return (this.seen[this.words + (bucket >>> 5)]! & (1 << (bucket & 31))) !== 0;
+  }
+}
+
 /**
  * Marks SHARED the paragraphs holding a window another paragraph holds, and
- * returns how many windows they have.
- *
- * As the windows come, a filter that stays in the fastest cache: two bitsets
- * over a `bits`-bit hash of each window, "seen" and "seen again" (`seen`,
- * each half of it); `again` windows found their bucket seen. A window seen
- * once has its bucket seen once, so only windows in a bucket seen again go
- * on, a few per cent beyond the repeated ones; none in most documents. (The
- * windows of paragraphs then compared whole are in the filter too: a few more
- * go on.)
- *
- * Then open addressing from those windows' rolled hash (the final mix is
+ * returns how many windows they have. Only windows whose bucket the filter saw
+ * again can be in two places (a window seen once has its bucket seen once):
+ * open addressing from those windows' rolled hash (the final mix is
  * one-to-one, so equal before it is equal after it) to the last paragraph
- * holding it (+1; 0 for an empty slot): a paragraph meeting a window last
- * held by another one marks both.
+ * holding it (+1; 0 for an empty slot). A paragraph meeting a window last held
+ * by another one marks both. (Windows of lines then compared whole went
+ * through the filter too: a few more come here.)
  */
-function markSharing(paras: Paragraphs, hashes: Int32Array, seen: Int32Array, bits: number, again: number): number {
-  const words = 1 << (bits - 5);
+function markSharing(paras: Paragraphs, hashes: Int32Array, filter: SharingFilter): number {
   // At most `again` windows repeat a bucket, and as many were first in it.
   let size = 16;
-  while (size < again * 4) size *= 2;
+  while (size < filter.again * 4) size *= 2;
   const slotBits = Math.log2(size);
   const wrap = size * 2 - 1;
   const t = sharingScratch.take(size * 2).fill(0, 0, size * 2);
@@ -267,8 +306,7 @@ function markSharing(paras: Paragraphs, hashes: Int32Array, seen: Int32Array, bi
     const to = paras.slotTo(p);
     for (let w = paras.slotFrom(p); w < to; w++) {
       const key = hashes[w]!;
-      const bucket = bucketOf(key, bits);
-      if ((seen[words + (bucket >>> 5)]! & (1 << (bucket & 31))) === 0) continue;
+      if (!filter.seenAgain(key)) continue;
       let b = bucketOf(key, slotBits) * 2;
       for (;;) {
         const last = t[b + 1]!;
