@@ -8,7 +8,7 @@ import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
-import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, readTextFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
+import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
@@ -218,7 +218,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 
   const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure | { read: string } }> = stdinMode
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
-    : documents(files, true);
+    : documents(files);
 
   // The stages run in a pool of worker threads when `workers` is 1 or more; what follows a
   // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
@@ -529,13 +529,11 @@ async function* tagged<T>(items: AsyncIterable<T>): AsyncGenerator<{ file: numbe
   for await (const doc of items) yield { file: 0, doc };
 }
 
-/** Every document of every file, in input order; with `defer`, a text file as its path, for the worker to read. */
-function documents(files: SourceFile[], defer: true): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure | { read: string } }>;
-function documents(files: SourceFile[], defer?: false): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure }>;
-async function* documents(files: SourceFile[], defer = false): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure | { read: string } }> {
+/** Every document of every file, in input order; a text file as its path, for the task that cleans it to read. */
+async function* documents(files: SourceFile[]): AsyncGenerator<{ file: number; doc: RawDoc | InputFailure | { read: string } }> {
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    if (f.kind === 'txt') yield { file: i, doc: defer ? { read: f.path } : readTextFile(f.path) };
+    if (f.kind === 'txt') yield { file: i, doc: { read: f.path } };
     else for await (const doc of readSourceFile(f)) yield { file: i, doc };
   }
 }
