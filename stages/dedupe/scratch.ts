@@ -4,11 +4,16 @@
 // for the shared array gets arrays of its own, so one huge page does not hold
 // its memory for the rest of the run.
 
-/** Elements beyond which a request gets a fresh array instead of the shared one (8 MB of 32-bit values). */
-const SHARED_MAX = 1 << 21;
+/**
+ * Elements beyond which a request gets a fresh array instead of the shared one
+ * (4 MB of 32-bit values). Eight arrays are a document's size, so after a page
+ * of a million characters up to about 35 MB stay held; news pages are a few
+ * thousand characters.
+ */
+const SHARED_MAX = 1 << 20;
 
 /** One shared typed array; its contents are left over from the last use, never assumed zero. */
-export class Scratch<T extends Int32Array | Uint32Array | Uint8Array> {
+export class Scratch<T extends Int32Array | Uint8Array> {
   private shared: T;
 
   constructor(private readonly make: (n: number) => T) {
@@ -24,11 +29,10 @@ export class Scratch<T extends Int32Array | Uint32Array | Uint8Array> {
 }
 
 export const int32Scratch = (): Scratch<Int32Array> => new Scratch((n) => new Int32Array(n));
-export const uint32Scratch = (): Scratch<Uint32Array> => new Scratch((n) => new Uint32Array(n));
 export const uint8Scratch = (): Scratch<Uint8Array> => new Scratch((n) => new Uint8Array(n));
 
-/** Bytes beyond which a text gets a buffer of its own. */
-const UNITS_SHARED_MAX = 1 << 23;
+/** Bytes beyond which a text gets a buffer of its own (a million UTF-16 units). */
+const UNITS_SHARED_MAX = 1 << 21;
 let unitBuffer = Buffer.allocUnsafeSlow(0);
 let units = new Uint16Array(0);
 
