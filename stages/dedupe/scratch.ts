@@ -6,11 +6,16 @@
 
 import { UnitBuffer } from '../../pipeline/text.js';
 
-/** Elements beyond which a request gets a fresh array instead of the shared one (8 MB of 32-bit values). */
-const SHARED_MAX = 1 << 21;
+/**
+ * Elements beyond which a request gets a fresh array instead of the shared one
+ * (4 MB of 32-bit values). Eight arrays are a document's size, so after a page
+ * of a million characters up to about 35 MB stay held; news pages are a few
+ * thousand characters.
+ */
+const SHARED_MAX = 1 << 20;
 
 /** One shared typed array; its contents are left over from the last use, never assumed zero. */
-export class Scratch<T extends Int32Array | Uint32Array | Uint8Array> {
+export class Scratch<T extends Int32Array | Uint8Array> {
   private shared: T;
 
   constructor(private readonly make: (n: number) => T) {
@@ -26,7 +31,6 @@ export class Scratch<T extends Int32Array | Uint32Array | Uint8Array> {
 }
 
 export const int32Scratch = (): Scratch<Int32Array> => new Scratch((n) => new Int32Array(n));
-export const uint32Scratch = (): Scratch<Uint32Array> => new Scratch((n) => new Uint32Array(n));
 export const uint8Scratch = (): Scratch<Uint8Array> => new Scratch((n) => new Uint8Array(n));
 
 /**
