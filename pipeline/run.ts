@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
+import { Batcher } from './batcher.js';
 import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
@@ -232,27 +233,15 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
           workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
         })
       : undefined;
-  // Documents go to the pool in batches: a task has a fixed cost (a message each way, and
-  // tinypool reads the worker's memory use after each, which costs more than a small
-  // document's stages), shared by the batch. A text file is read by the worker that cleans
-  // it: reading and decoding are per-document work too, and the main thread, which every
-  // document waits on in turn, is spared them.
-  const batch: { task: WorkerTask; res: (o: WorkerOutcome) => void }[] = [];
-  const flush = (): void => {
-    if (!pool || batch.length === 0) return;
-    const sent = batch.splice(0);
-    (pool.run(sent.map((b) => b.task)) as Promise<WorkerOutcome[]>).then(
-      (outcomes) => outcomes.forEach((o, i) => sent[i]!.res(o)),
-      (err: Error) => sent.forEach((b) => b.res({ error: err.message })),
-    );
-  };
-  const runTask = (task: WorkerTask): Promise<WorkerOutcome> => {
-    if (!pool) return new Promise((res) => res(runTasks([task], pipeline)[0]!));
-    return new Promise((res) => {
-      batch.push({ task, res });
-      if (batch.length >= BATCH) flush();
-    });
-  };
+  // A text file is read by the worker that cleans it: reading and decoding are per-document
+  // work too, and the main thread, which every document waits on in turn, is spared them.
+  const batches = pool
+    ? new Batcher<WorkerTask, WorkerOutcome>(BATCH, (tasks) => pool.run(tasks) as Promise<WorkerOutcome[]>, (err) => ({ error: err.message }))
+    : undefined;
+  /** Documents queued so far: the next one's number in input order. */
+  let queued = 0;
+  const runTask = (task: WorkerTask): Promise<WorkerOutcome> =>
+    batches ? batches.add(task, queued) : new Promise((res) => res(runTasks([task], pipeline)[0]!));
   /** What to do with a document once every document before it is done. */
   const then = (source: string, o: WorkerOutcome): (() => Promise<void>) =>
     'done' in o ? () => complete(source, o.done) : 'failure' in o ? async () => failDocument(o.failure) : async () => failDocument({ source, reason: o.error });
@@ -307,13 +296,18 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     opts.onDocument?.(progress);
   };
 
-  /** Documents in input order, each a promise of what to do once all before it are done. */
-  const queue: Promise<() => Promise<void>>[] = [];
+  /** Documents in input order, each with a promise of what to do once all before it are done. */
+  const queue: { seq: number; next: Promise<() => Promise<void>> }[] = [];
+  const enqueue = (next: Promise<() => Promise<void>>): void => {
+    queue.push({ seq: queued++, next });
+  };
   // Enough documents ahead for every worker to have a batch running and one waiting.
   const ahead = pool ? (opts.workers ?? 0) * BATCH * 2 + BATCH : 1;
   const drain = async (keep: number): Promise<void> => {
-    if (queue.length > keep) flush();
-    while (queue.length > keep) await (await queue.shift()!)();
+    while (queue.length > keep) {
+      batches?.need(queue[0]!.seq);
+      await (await queue.shift()!.next)();
+    }
   };
 
   try {
@@ -328,19 +322,19 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         const rawId = idFromPath(raw.read);
         const { id, changed } = ids.allocate(rawId);
         const done = opts.resume ? await finished(opts, id, raw.read) : undefined;
-        if (done) queue.push(Promise.resolve(replayFinished(id, done)));
+        if (done) enqueue(Promise.resolve(replayFinished(id, done)));
         else {
           const task: WorkerTask = { read: raw.read, id, ...(changed ? { sourceId: rawId } : {}) };
-          queue.push(runTask(task).then((o) => then(raw.read, o)));
+          enqueue(runTask(task).then((o) => then(raw.read, o)));
         }
       } else if (isFailure(raw)) {
-        queue.push(
+        enqueue(
           Promise.resolve(async () => failDocument(raw)),
         );
       } else {
         const { id, changed } = ids.allocate(raw.rawId);
         const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
-        if (done) queue.push(Promise.resolve(replayFinished(id, done)));
+        if (done) enqueue(Promise.resolve(replayFinished(id, done)));
         else {
           const input: InputDoc = {
             id,
@@ -351,7 +345,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
             meta: raw.meta,
             warnings: raw.warnings,
           };
-          queue.push(runTask(input).then((o) => then(raw.source, o)));
+          enqueue(runTask(input).then((o) => then(raw.source, o)));
         }
       }
       await drain(ahead);
