@@ -3,7 +3,7 @@
 // the summary and the index page. An input that cannot be read is a failure
 // in the summary; it never stops the others.
 
-import { promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { promises as fs, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { PipelineConfig } from './config.js';
@@ -499,16 +499,29 @@ async function finished(opts: RunOptions, id: string, source: string): Promise<{
 function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): void {
   const { id, decision } = result;
   const reportPath = opts.reports ? inside(opts.reports, `${id}.json`) : undefined;
-  if (stale && reportPath) rmSync(reportPath, { force: true });
+  if (stale && reportPath) removeFile(reportPath);
   if (opts.out) {
     const keptPath = inside(opts.out, `${id}.txt`);
     const rejectedPath = inside(resolve(opts.out, 'rejected'), `${id}.txt`);
     writeFileSync(decision === 'keep' ? keptPath : rejectedPath, result.text === '' ? '' : `${result.text}\n`);
-    if (stale) rmSync(decision === 'keep' ? rejectedPath : keptPath, { force: true });
+    if (stale) removeFile(decision === 'keep' ? rejectedPath : keptPath);
   }
   // One line of JSON: indenting made reports 60% larger, which cost a quarter of a second of
   // CPU per 8,000 documents to build and write (summary.json, written once, stays indented).
   if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report)}\n`);
+}
+
+/**
+ * Removes a file if it is there. unlink, not rmSync: rmSync with `force` looks the path up
+ * twice more (lstat) before it unlinks, which cost a run into folders an earlier run wrote
+ * to 0.4 s of CPU per 8,000 documents.
+ */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 function writeLine(stream: Writable, line: string): Promise<void> {

@@ -1,6 +1,6 @@
 // End-to-end: the built CLI on the seeds, on a folder of awkward inputs, in
 // stdin/stdout mode, and its usage errors.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeLegacy } from './helpers/legacy-encode.js';
@@ -209,6 +209,27 @@ describe('zhclean run on a crawl with copies', () => {
     expect(near.reasons[0]).toMatch(/duplicate/);
     expect(json(join(work, 'rep', 'c-exact.json'))).toMatchObject({ decision: 'reject', duplicateOf: 'a-original', similarity: 1 });
     expect(tree(join(work, 'out'))).toEqual(['a-original.txt', 'corpus.jsonl', 'rejected/b-syndicated.txt', 'rejected/c-exact.txt']);
+  });
+
+  it('run again into the same folders, a document whose decision changed is only where the new run put it', () => {
+    const work = tempDir();
+    const crawl = join(work, 'crawl');
+    mkdirSync(crawl);
+    const seed = readFileSync(join(ROOT, 'seeds', `${SEED_IDS[3]}.txt`), 'utf8');
+    writeFileSync(join(crawl, 'b.txt'), seed);
+    const args = ['run', crawl, '--out', join(work, 'out'), '--reports', join(work, 'rep'), '--quiet'];
+    expect(zhclean(args).status).toBe(0);
+    expect(tree(join(work, 'out'))).toEqual(['b.txt', 'corpus.jsonl']);
+    // An earlier copy appears: b is now the duplicate, a the kept one.
+    writeFileSync(join(crawl, 'a.txt'), seed);
+    expect(zhclean(args).status).toBe(0);
+    expect(tree(join(work, 'out'))).toEqual(['a.txt', 'corpus.jsonl', 'rejected/b.txt']);
+    expect(json(join(work, 'rep', 'b.json'))).toMatchObject({ decision: 'reject', duplicateOf: 'a' });
+    // And back: b alone again is kept, its rejected copy gone.
+    rmSync(join(crawl, 'a.txt'));
+    expect(zhclean(args).status).toBe(0);
+    expect(tree(join(work, 'out'))).toEqual(['a.txt', 'b.txt', 'corpus.jsonl']);
+    expect(json(join(work, 'rep', 'b.json'))).toMatchObject({ decision: 'keep' });
   });
 
   it('decides the same with one worker thread or several: stages in the pool, decisions in input order', () => {
