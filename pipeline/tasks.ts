@@ -1,8 +1,7 @@
 // A document's per-document work, wherever it runs: on the main thread without workers,
 // or in a worker thread of the run's pools (pipeline/worker.ts). Kept apart from the
 // worker's module so that a run without workers does not load the pool's library.
-import { readFileSync } from 'node:fs';
-import { idFromPath, isFailure, readTextFile, textDoc, type InputFailure } from './inputs.js';
+import { idFromPath, isFailure, readFileBytes, readTextFile, textDoc, type InputFailure } from './inputs.js';
 import type { Pipeline, StagesDone } from './pipeline.js';
 import type { InputDoc } from './types.js';
 
@@ -35,9 +34,9 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline): WorkerOutcome
  * other is decoded as cleaning decodes it.
  */
 export function scanTextFile(path: string, pipeline: Pipeline): unknown[] | null {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileBytes(path);
   } catch {
     return null;
   }
