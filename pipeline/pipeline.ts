@@ -310,24 +310,28 @@ function rejections(stage: string, reject: StageResult['reject'], findings: Find
 export function buildReport(doc: Doc, trace: StageTrace[]): Report {
   const d = doc.data;
   const decision = doc.reasons.length > 0 ? 'reject' : 'keep';
-  return {
-    id: doc.id,
-    ...(doc.sourceId !== undefined ? { sourceId: doc.sourceId } : {}),
-    source: doc.source,
-    ...(d.title !== undefined ? { title: d.title } : {}),
-    encoding: doc.encoding,
-    warnings: [...(doc.warnings ?? [])],
-    language: { code: d.language?.code ?? 'und', score: d.language?.score ?? 0 },
-    chars: { in: charCount(doc.original), out: charCount(doc.text) },
-    decision,
-    reasons: [...doc.reasons],
-    spin: { detected: d.spin?.detected ?? false, score: d.spin?.score ?? 0, repairs: d.spin?.repairs ?? 0 },
-    script: { traditionalShare: d.script?.traditionalShare ?? 0 },
-    ...(d.duplicateOf !== undefined ? { duplicateOf: d.duplicateOf, similarity: d.similarity ?? 1 } : {}),
-    stages: mergePasses(trace),
-    quality: { score: d.quality?.score ?? null, signals: d.quality?.signals ?? {} },
-    meta: doc.meta,
-  };
+  // Built key by key in the report's order (the order of its JSON): optional keys spread
+  // into an object literal sent each report through V8's generic copy.
+  const report = { id: doc.id } as Report;
+  if (doc.sourceId !== undefined) report.sourceId = doc.sourceId;
+  report.source = doc.source;
+  if (d.title !== undefined) report.title = d.title;
+  report.encoding = doc.encoding;
+  report.warnings = doc.warnings ? doc.warnings.slice() : [];
+  report.language = { code: d.language?.code ?? 'und', score: d.language?.score ?? 0 };
+  report.chars = { in: charCount(doc.original), out: charCount(doc.text) };
+  report.decision = decision;
+  report.reasons = doc.reasons.slice();
+  report.spin = { detected: d.spin?.detected ?? false, score: d.spin?.score ?? 0, repairs: d.spin?.repairs ?? 0 };
+  report.script = { traditionalShare: d.script?.traditionalShare ?? 0 };
+  if (d.duplicateOf !== undefined) {
+    report.duplicateOf = d.duplicateOf;
+    report.similarity = d.similarity ?? 1;
+  }
+  report.stages = mergePasses(trace);
+  report.quality = { score: d.quality?.score ?? null, signals: d.quality?.signals ?? {} };
+  report.meta = doc.meta;
+  return report;
 }
 
 /** One report entry per stage, whatever the number of passes; rejections only as the stage's last run made them. */
