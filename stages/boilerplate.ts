@@ -59,10 +59,23 @@ export interface BoilerplateOptions {
 
 type Cls = 'good' | 'near' | 'short' | 'bad';
 
+/** A line's class, and for a dropped line the rule and reason. Never changed once made: replaced. */
 interface Verdict {
-  cls: Cls;
-  rule?: string;
-  reason?: string;
+  readonly cls: Cls;
+  readonly rule: string | undefined;
+  readonly reason: string | undefined;
+}
+
+// Every verdict has all three keys, so all verdicts share one shape: verdicts of one and of
+// three keys made every function that reads them (markRuns, smooth, apply) see several
+// shapes, and V8 dropped its optimised code for them and compiled them again, up to 7 times.
+const GOOD: Verdict = { cls: 'good', rule: undefined, reason: undefined };
+const NEAR: Verdict = { cls: 'near', rule: undefined, reason: undefined };
+const SHORT: Verdict = { cls: 'short', rule: undefined, reason: undefined };
+
+/** A dropped line's verdict. */
+function bad(rule: string, reason: string): Verdict {
+  return { cls: 'bad', rule, reason };
 }
 
 const PATTERNS = readPatterns('stages', 'boilerplate', 'patterns.tsv');
@@ -281,24 +294,24 @@ function recurringIndex(ctx: CorpusContext): RecurringIndex {
 }
 
 function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
-  if (isNav(line)) return { cls: 'bad', rule: 'nav', reason: REASONS.nav! };
+  if (isNav(line)) return bad('nav', REASONS.nav!);
   const hanShare = f.n > 0 ? f.han / f.n : 0;
   const prose = f.n >= o.goodMinChars && f.punct >= o.goodMinPunct && hanShare >= 0.4;
   const [patterns, filter] = prose ? [ANY_PATTERNS, ANY_LITERALS] : [PATTERNS, LITERALS];
   if (filter.scan(line)) {
     for (let k = 0; k < patterns.length; k++) {
       const p = patterns[k]!;
-      if (filter.hits[k] === 1 && p.regex.test(line)) return { cls: 'bad', rule: p.rule, reason: `${p.comment} (${p.source})` };
+      if (filter.hits[k] === 1 && p.regex.test(line)) return bad(p.rule, `${p.comment} (${p.source})`);
     }
   }
-  if (prose) return { cls: 'good' };
+  if (prose) return GOOD;
   if (f.n >= o.longNoPunctChars && f.punct === 0 && !f.endsSentence) {
-    return { cls: 'bad', rule: 'no-punctuation', reason: REASONS['no-punctuation']! };
+    return bad('no-punctuation', REASONS['no-punctuation']!);
   }
-  if (f.punct >= 1 && f.endsSentence && f.n >= 5 && hanShare >= 0.5) return { cls: 'near' };
+  if (f.punct >= 1 && f.endsSentence && f.n >= 5 && hanShare >= 0.5) return NEAR;
   // Enumeration commas (、) alone do not make a sentence: headlines list things with them.
-  if (f.punct - f.enumCommas >= 2 && f.n >= 15) return { cls: 'near' };
-  return { cls: 'short' };
+  if (f.punct - f.enumCommas >= 2 && f.n >= 15) return NEAR;
+  return SHORT;
 }
 
 export const boilerplate: Stage<BoilerplateOptions> = {
@@ -357,7 +370,7 @@ export const boilerplate: Stage<BoilerplateOptions> = {
         if (v[i]!.cls === 'good' || v[i]!.cls === 'bad') return;
         const seen = counts.get(lineKey(l.text)) ?? 0;
         if (seen >= o.recurringMinDocs) {
-          v[i] = { cls: 'bad', rule: 'recurring-line', reason: `${REASONS['recurring-line']} (seen in ${seen} of ${corpus} documents)` };
+          v[i] = bad('recurring-line', `${REASONS['recurring-line']} (seen in ${seen} of ${corpus} documents)`);
         }
       });
     }
@@ -417,7 +430,7 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
     const shorts = [];
     for (let k = i; k < j; k++) if (v[k]!.cls === 'short' && feats[k]!.punct === 0) shorts.push(k);
     if (shorts.length >= o.linkListMinRun) {
-      for (const k of shorts) v[k] = { cls: 'bad', rule: 'link-list', reason: REASONS['link-list']! };
+      for (const k of shorts) v[k] = bad('link-list', REASONS['link-list']!);
     }
     i = j;
   }
@@ -458,8 +471,8 @@ function markRuns(v: Verdict[], feats: Features[], lines: string[], o: Boilerpla
     const sidebar = pairs.length >= 2 && oneLiners === pairs.length;
     if (feed || sidebar) {
       for (const [h, sum] of pairs) {
-        v[h] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
-        v[sum] = { cls: 'bad', rule: 'teaser-list', reason: REASONS['teaser-list']! };
+        v[h] = bad('teaser-list', REASONS['teaser-list']!);
+        v[sum] = bad('teaser-list', REASONS['teaser-list']!);
       }
       k = m;
     } else k++;
@@ -536,7 +549,7 @@ function selectRegion(v: Verdict[], feats: Features[], first: Verdict[], anchor:
   }
   regions.forEach((r, i) => {
     if (keep.has(i)) return;
-    for (const k of r.lines) v[k] = { cls: 'bad', rule: 'region', reason: REASONS.region! };
+    for (const k of r.lines) v[k] = bad('region', REASONS.region!);
   });
 }
 
@@ -601,7 +614,7 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
   const aroundNear = neighbours(shortAndNear);
   const nearVerdict = near.map((i) => (isBad(aroundNear.up[i]!) && isBad(aroundNear.down[i]!) ? 'bad' : 'good'));
   near.forEach((i, k) => {
-    v[i] = nearVerdict[k] === 'bad' ? { cls: 'bad', rule: 'context', reason: 'A short sentence among boilerplate (comments, teasers, footers), away from the body text.' } : { cls: 'good' };
+    v[i] = nearVerdict[k] === 'bad' ? bad('context', 'A short sentence among boilerplate (comments, teasers, footers), away from the body text.') : GOOD;
   });
 
   // Short lines, a run at a time.
@@ -624,7 +637,7 @@ function smooth(v: Verdict[], feats: Features[], o: BoilerplateOptions): void {
     if (up === 'good' && down === 'good') keep = run <= o.maxHeadingRun || structured;
     else if (down === 'good' && firstGood !== -1 && firstGood < i) keep = run <= o.maxHeadingRun; // a later article's or section's heading
     if (!keep && (firstGood === -1 || firstGood >= j)) rule = 'headline';
-    for (let k = i; k < j; k++) v[k] = keep ? { cls: 'good' } : { cls: 'bad', rule, reason: REASONS[rule]! };
+    for (let k = i; k < j; k++) v[k] = keep ? GOOD : bad(rule, REASONS[rule]!);
     i = j;
   }
 }
