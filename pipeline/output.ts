@@ -9,12 +9,32 @@ export class UnsafePathError extends Error {}
 
 /** Joins a folder and a file name, refusing any result outside the folder. */
 export function inside(dir: string, name: string): string {
-  const base = resolve(dir);
+  const base = resolvedDir(dir);
+  // A plain file name (one segment, not . or .., no NUL) joins as it is; anything else goes
+  // through resolve and the check. A run joins two or three names per document: resolving
+  // each (the working directory, then normalising) cost 40 ms per 8,000 documents.
+  if (PLAIN_NAME.test(name) && name !== '.' && name !== '..') return base + sep + name;
   const full = resolve(base, name);
   if (!full.startsWith(base + sep) || name.includes('\0')) {
     throw new UnsafePathError(`refusing to write ${JSON.stringify(name)} outside ${dir}`);
   }
   return full;
+}
+
+/** One path segment: no separator (either kind, on any system), no NUL, not empty. */
+const PLAIN_NAME = /^[^/\\\0]+$/;
+
+/** Folders resolved so far, with the working directory they were resolved in (a run joins names to two or three folders, over and over). */
+const resolvedDirs = new Map<string, { cwd: string; base: string }>();
+
+function resolvedDir(dir: string): string {
+  const cwd = process.cwd();
+  const known = resolvedDirs.get(dir);
+  if (known && known.cwd === cwd) return known.base;
+  const base = resolve(dir);
+  if (resolvedDirs.size > 64) resolvedDirs.clear();
+  resolvedDirs.set(dir, { cwd, base });
+  return base;
 }
 
 function tmpName(path: string): string {

@@ -502,7 +502,7 @@ function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): v
   if (stale && reportPath) removeFile(reportPath);
   if (opts.out) {
     const keptPath = inside(opts.out, `${id}.txt`);
-    const rejectedPath = inside(resolve(opts.out, 'rejected'), `${id}.txt`);
+    const rejectedPath = inside(inside(opts.out, 'rejected'), `${id}.txt`);
     writeFileSync(decision === 'keep' ? keptPath : rejectedPath, result.text === '' ? '' : `${result.text}\n`);
     if (stale) removeFile(decision === 'keep' ? rejectedPath : keptPath);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdAllocator, safeId } from '../pipeline/ids.js';
+import { resolve } from 'node:path';
 import { inside } from '../pipeline/output.js';
 
 describe('safeId', () => {
@@ -51,5 +52,23 @@ describe('inside', () => {
     expect(() => inside('/tmp/out', '../x.txt')).toThrow();
     expect(() => inside('/tmp/out', '/etc/passwd')).toThrow();
     expect(() => inside('/tmp/out', 'a\0b')).toThrow();
+    expect(() => inside('/tmp/out', '..')).toThrow();
+    expect(() => inside('/tmp/out', '.')).toThrow();
+    expect(() => inside('/tmp/out', '')).toThrow();
+    expect(() => inside('/tmp/out', 'a\\..\\..\\x')).not.toThrow(); // one segment on POSIX: a name with backslashes
+  });
+
+  it('joins a plain name as path.resolve does, relative folders from the working directory', () => {
+    for (const [dir, name] of [
+      ['/tmp/out', 'doc.txt'],
+      ['/tmp/out/', 'doc.json'],
+      ['/tmp//out/./x/..', '新闻~2.txt'],
+      ['out', 'doc.txt'],
+      ['./out/rejected', 'a b.txt'],
+      ['/tmp/out', 'sub/doc.txt'],
+    ]) {
+      expect(inside(dir!, name!)).toBe(resolve(dir!, name!));
+      expect(inside(dir!, name!)).toBe(resolve(dir!, name!)); // again, from what was resolved before
+    }
   });
 });
