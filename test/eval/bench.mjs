@@ -7,6 +7,8 @@
 //   npm run bench                 40 MB
 //   npm run bench -- --mb 20      another size (run 20 and 40 to see the scaling)
 //   npm run bench -- --dir DIR    where the corpus and both tools' outputs go
+//   npm run bench -- --runs 5     each tool 5 times, back to back; medians, and the median
+//                                 of each pair's ratio (a shared machine varies by 10% and more)
 //
 // By default everything goes to /dev/shm (a RAM disk) when the machine has one: zhclean
 // writes two files per document, and on a virtual machine's disk creating a file costs
@@ -67,24 +69,55 @@ function timed(cmd, cmdArgs) {
   return { wall: last[0], cpu: last[1] + last[2], rssMB: last[3] / 1024 };
 }
 
+const runsArg = args.indexOf('--runs');
+const runs = runsArg !== -1 ? Math.max(1, Number(args[runsArg + 1]) || 1) : 1;
+let hasOpencc = true;
+try {
+  execFileSync('opencc', ['--version'], { stdio: 'ignore' });
+} catch {
+  hasOpencc = false;
+}
+
 const out = join(work, 'out');
 const reports = join(work, 'reports');
-const z = timed(process.execPath, [join(root, 'dist/pipeline/bin.js'), 'run', corpus, '--out', out, '--reports', reports, '--quiet', ...workers]);
-const summary = JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8'));
-console.log(`\nzhclean (all stages): ${z.wall.toFixed(1)} s wall, ${z.cpu.toFixed(1)} s CPU, peak RSS ${z.rssMB.toFixed(0)} MB`);
+/** One run of each tool, back to back, so that both meet the same machine (a shared one varies by 10% and more). */
+const pairs = [];
+for (let run = 1; run <= runs; run++) {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(reports, { recursive: true, force: true });
+  const z = timed(process.execPath, [join(root, 'dist/pipeline/bin.js'), 'run', corpus, '--out', out, '--reports', reports, '--quiet', ...workers]);
+  const o = hasOpencc ? timed('opencc', ['-c', 't2s.json', '-i', joined, '-o', join(work, 'opencc.txt')]) : undefined;
+  pairs.push({ z, o, summary: JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8')) });
+  if (runs > 1) {
+    const ratio = o ? `; opencc ${o.wall.toFixed(1)} s wall, ${o.cpu.toFixed(1)} s CPU; ratio wall ${(z.wall / o.wall).toFixed(2)}, CPU ${(z.cpu / o.cpu).toFixed(2)}` : '';
+    console.log(`run ${run}: zhclean ${z.wall.toFixed(1)} s wall, ${z.cpu.toFixed(1)} s CPU, ${z.rssMB.toFixed(0)} MB${ratio}`);
+  }
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+// With several runs: the run of median wall time stands for zhclean, the medians for the rest.
+const typical = pairs.find((p) => p.z.wall === median(pairs.map((q) => q.z.wall))) ?? pairs[0];
+const { summary } = typical;
+const z = { wall: median(pairs.map((p) => p.z.wall)), cpu: median(pairs.map((p) => p.z.cpu)), rssMB: Math.max(...pairs.map((p) => p.z.rssMB)) };
+const of = runs > 1 ? ` (median of ${runs} runs; peak RSS the largest)` : '';
+console.log(`\nzhclean (all stages)${of}: ${z.wall.toFixed(1)} s wall, ${z.cpu.toFixed(1)} s CPU, peak RSS ${z.rssMB.toFixed(0)} MB`);
 console.log(`  ${(MB / z.wall).toFixed(2)} MB/s, ${(docs / z.wall).toFixed(0)} documents/s; ${summary.documents.kept} kept, ${summary.documents.rejected} rejected`);
 console.log('  by stage (CPU time summed over the worker threads, MB/s of one thread):');
 for (const s of summary.stages) console.log(`  ${s.name.padEnd(12)} ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${(MB / (s.ms / 1000)).toFixed(1).padStart(7)} MB/s`);
 
-let opencc;
-try {
-  execFileSync('opencc', ['--version'], { stdio: 'ignore' });
-  opencc = timed('opencc', ['-c', 't2s.json', '-i', joined, '-o', join(work, 'opencc.txt')]);
-} catch {
+if (hasOpencc) {
+  const o = { wall: median(pairs.map((p) => p.o.wall)), cpu: median(pairs.map((p) => p.o.cpu)) };
+  console.log(`\nopencc -c t2s.json${of.replace('; peak RSS the largest', '')}: ${o.wall.toFixed(1)} s wall, ${o.cpu.toFixed(1)} s CPU (${(MB / o.wall).toFixed(2)} MB/s)`);
+  // The ratio of each back-to-back pair, then their median: steadier than a ratio of medians.
+  const wall = median(pairs.map((p) => p.z.wall / p.o.wall));
+  const cpu = median(pairs.map((p) => p.z.cpu / p.o.cpu));
+  console.log(`ratio zhclean / opencc${runs > 1 ? ' (median of the pairs)' : ''}: wall ${wall.toFixed(2)}, CPU ${cpu.toFixed(2)} (the goal is at most 0.5 for both)`);
+} else {
   console.log('\nopencc is not installed (Debian: apt-get install opencc): no comparison.');
-}
-if (opencc) {
-  console.log(`\nopencc -c t2s.json: ${opencc.wall.toFixed(1)} s wall, ${opencc.cpu.toFixed(1)} s CPU (${(MB / opencc.wall).toFixed(2)} MB/s)`);
-  console.log(`ratio zhclean / opencc: wall ${(z.wall / opencc.wall).toFixed(2)}, CPU ${(z.cpu / opencc.cpu).toFixed(2)} (the goal is at most 0.5 for both)`);
 }
 if (!args.includes('--keep')) rmSync(work, { recursive: true, force: true });
