@@ -12,7 +12,8 @@ export function inside(dir: string, name: string): string {
   const base = resolvedDir(dir);
   // A plain file name (one segment, not . or .., no NUL) joins as it is; anything else goes
   // through resolve and the check. A run joins two or three names per document: resolving
-  // each (the working directory, then normalising) cost 40 ms per 8,000 documents.
+  // each (the working directory, then normalising the whole path) cost about 70 ms per
+  // 8,000 documents.
   if (PLAIN_NAME.test(name) && name !== '.' && name !== '..') return base + sep + name;
   const full = resolve(base, name);
   if (!full.startsWith(base + sep) || name.includes('\0')) {
