@@ -149,7 +149,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   // Folders that held files before this run may hold a document's text in the other place
   // (kept, rejected) or a report of an earlier run: only then is anything removed first.
   const stale = (await holdsFiles(opts.out)) || (await holdsFiles(opts.reports));
-  if (opts.out) await fs.mkdir(resolve(opts.out, 'rejected'), { recursive: true });
+  if (opts.out) await fs.mkdir(inside(opts.out, 'rejected'), { recursive: true });
   if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
   const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
 
@@ -478,7 +478,7 @@ async function finished(opts: RunOptions, id: string, source: string): Promise<{
     if (report.id !== id || report.source !== source) return undefined;
     let text = '';
     if (opts.out) {
-      const path = report.decision === 'keep' ? inside(opts.out, `${id}.txt`) : inside(resolve(opts.out, 'rejected'), `${id}.txt`);
+      const path = textPaths(opts.out, id)[report.decision === 'keep' ? 'kept' : 'rejected'];
       text = (await fs.readFile(path, 'utf8')).replace(/\n$/, '');
     }
     return { report, text };
@@ -501,14 +501,18 @@ function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): v
   const reportPath = opts.reports ? inside(opts.reports, `${id}.json`) : undefined;
   if (stale && reportPath) removeFile(reportPath);
   if (opts.out) {
-    const keptPath = inside(opts.out, `${id}.txt`);
-    const rejectedPath = inside(inside(opts.out, 'rejected'), `${id}.txt`);
-    writeFileSync(decision === 'keep' ? keptPath : rejectedPath, result.text === '' ? '' : `${result.text}\n`);
-    if (stale) removeFile(decision === 'keep' ? rejectedPath : keptPath);
+    const { kept, rejected } = textPaths(opts.out, id);
+    writeFileSync(decision === 'keep' ? kept : rejected, result.text === '' ? '' : `${result.text}\n`);
+    if (stale) removeFile(decision === 'keep' ? rejected : kept);
   }
   // One line of JSON: indenting made reports 60% larger, which cost a quarter of a second of
   // CPU per 8,000 documents to build and write (summary.json, written once, stays indented).
   if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report)}\n`);
+}
+
+/** Where a document's cleaned text goes: `<out>/<id>.txt` when kept, `<out>/rejected/<id>.txt` when not. */
+function textPaths(out: string, id: string): { kept: string; rejected: string } {
+  return { kept: inside(out, `${id}.txt`), rejected: inside(inside(out, 'rejected'), `${id}.txt`) };
 }
 
 /**
