@@ -54,13 +54,13 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 }
 
 /**
- * A file written line by line under a temporary name and renamed on `commit`,
- * so corpus.jsonl is either the previous complete file or the new complete one.
- * Lines are encoded straight into a buffer and written synchronously, 256 KB at a time:
+ * A file written line by line (or in pieces) under a temporary name and renamed on `commit`,
+ * so corpus.jsonl and index.html are either the previous complete file or the new complete one.
+ * Text is encoded straight into a buffer and written synchronously, 256 KB at a time:
  * through a stream the run waited for a write to finish every few documents, and joining
  * the lines into one string before encoding it copied every line once more.
  */
-export class AtomicLineWriter {
+export class AtomicFileWriter {
   private readonly tmp: string;
   private readonly fd: number;
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
@@ -71,15 +71,25 @@ export class AtomicLineWriter {
     this.fd = openSync(this.tmp, 'w');
   }
 
+  /** `line` and a newline after it. */
   write(line: string): void {
+    this.put(line, true);
+  }
+
+  /** `text` as it is, nothing added: a file written in pieces. */
+  append(text: string): void {
+    this.put(text, false);
+  }
+
+  private put(text: string, newline: boolean): void {
     // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair, 4 for 2 units).
-    const most = line.length * 3 + 1;
+    const most = text.length * 3 + 1;
     if (this.used + most > this.buffer.length) {
       this.flush();
       if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
     }
-    this.used += this.buffer.write(line, this.used, 'utf8');
-    this.buffer[this.used++] = 0x0a;
+    this.used += this.buffer.write(text, this.used, 'utf8');
+    if (newline) this.buffer[this.used++] = 0x0a;
     if (this.used >= FLUSH_AT) this.flush();
   }
 

@@ -10,14 +10,14 @@ import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { Batcher } from './batcher.js';
-import { AtomicLineWriter, inside, writeFileAtomic } from './output.js';
+import { AtomicFileWriter, inside, writeFileAtomic } from './output.js';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
 import { runTasks, scanTextFile, type WorkerOutcome, type WorkerTask } from './tasks.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
-import { renderIndex, type DocView, type IndexRow } from './report-index.js';
+import { indexPage, type DocView, type IndexRow } from './report-index.js';
 import type { CleanResult, InputDoc, Report } from './types.js';
 
 export interface RunOptions {
@@ -151,7 +151,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const stale = (await holdsFiles(opts.out)) || (await holdsFiles(opts.reports));
   if (opts.out) await fs.mkdir(inside(opts.out, 'rejected'), { recursive: true });
   if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
-  const corpus = opts.out ? new AtomicLineWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
+  const corpus = opts.out ? new AtomicFileWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
 
   // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
   if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
@@ -379,7 +379,14 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
   if (opts.reports) {
     await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    await writeFileAtomic(inside(opts.reports, 'index.html'), renderIndex(summary, rows));
+    const page = new AtomicFileWriter(inside(opts.reports, 'index.html'));
+    try {
+      for (const piece of indexPage(summary, rows)) page.append(piece);
+      page.commit();
+    } catch (err) {
+      page.abort();
+      throw err;
+    }
   }
   return summary;
 }

@@ -1,13 +1,13 @@
-// corpus.jsonl's writer: lines encoded into a buffer and written in chunks, the file
+// corpus.jsonl's and index.html's writer: lines or pieces encoded into a buffer and written in chunks, the file
 // renamed into place on commit. Whatever the lines' lengths and characters, the file holds
 // exactly them; an aborted file leaves nothing behind.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicLineWriter } from '../pipeline/output.js';
+import { AtomicFileWriter } from '../pipeline/output.js';
 
-describe('AtomicLineWriter', () => {
+describe('AtomicFileWriter', () => {
   it('writes every line whole, across flushes, lines longer than its buffer and astral characters', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhclean-out-'));
     const path = join(dir, 'corpus.jsonl');
@@ -19,7 +19,7 @@ describe('AtomicLineWriter', () => {
       '',
       'last',
     ];
-    const w = new AtomicLineWriter(path);
+    const w = new AtomicFileWriter(path);
     for (const l of lines) w.write(l);
     expect(readdirSync(dir)).not.toContain('corpus.jsonl'); // not there before commit
     w.commit();
@@ -27,9 +27,22 @@ describe('AtomicLineWriter', () => {
     expect(readdirSync(dir)).toEqual(['corpus.jsonl']);
   });
 
-  it('leaves nothing behind when aborted', () => {
+  it('writes appended pieces as they are, between lines and across flushes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhclean-out-'));
-    const w = new AtomicLineWriter(join(dir, 'corpus.jsonl'));
+    const path = join(dir, 'index.html');
+    const pieces = ['<p>', '新'.repeat(100_000), '', '𠮷', ...Array.from({ length: 3000 }, (_, i) => `,{"n":${i}}`)];
+    const w = new AtomicFileWriter(path);
+    w.write('line');
+    for (const p of pieces) w.append(p);
+    w.write('end');
+    w.commit();
+    expect(readFileSync(path, 'utf8')).toBe(`line\n${pieces.join('')}end\n`);
+  });
+
+  it('leaves nothing behind when aborted'
+, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhclean-out-'));
+    const w = new AtomicFileWriter(join(dir, 'corpus.jsonl'));
     w.write('x'.repeat(300_000));
     w.abort();
     expect(readdirSync(dir)).toEqual([]);

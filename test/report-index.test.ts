@@ -2,7 +2,8 @@
 // of, and that parses back to the same value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeForScript, scriptJson } from '../pipeline/report-index.js';
+import { escapeForScript, indexPage, scriptJson, type IndexRow } from '../pipeline/report-index.js';
+import type { RunSummary } from '../pipeline/run.js';
 
 /** The plain definition the fast loop must match. */
 const reference = (json: string): string => json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -28,5 +29,28 @@ describe('scriptJson', () => {
     expect(scriptJson('新闻')).toBe('"新闻"');
     expect(escapeForScript('<a&b>')).toBe('\\u003ca\\u0026b\\u003e');
     expect(scriptJson('</script><script>alert(1)</script>')).not.toContain('</script>');
+  });
+});
+
+describe('indexPage', () => {
+  const summary: RunSummary = {
+    zhclean: '0', startedAt: '', finishedAt: '', ms: 1, inputs: [], out: '/c/out', reports: '/c/reports',
+    documents: { total: 2, kept: 1, rejected: 1 }, resumed: 0, failed: 0, failures: [], chars: { in: 9, out: 4 },
+    encodings: {}, rejections: { 'too-short': 1 }, stages: [], histograms: {},
+  };
+  const row = (id: string, text: string): IndexRow => ({
+    id, source: `${id}.txt`, decision: 'keep', score: 1, charsIn: text.length, charsOut: text.length, language: 'cmn',
+    encoding: 'utf-8', reasons: [], spin: { detected: false, score: 0, repairs: 0 },
+    view: { original: text, cleaned: text, findings: [['boilerplate', 'nav', 'drop', '<b>']], marks: { original: [], cleaned: [] } },
+  });
+  /** The JSON between the data element's tags of the whole page. */
+  const data = (page: string): unknown => JSON.parse(page.split('id="zhclean-data">')[1]!.split('</script>')[0]!);
+
+  it('embeds the rows, written one piece each, as one JSON value with nothing that ends the element', () => {
+    for (const rows of [[], [row('a', '新闻</script><script>x()</script>')], [row('a', '甲'), row('b', '𠮷\u2028&')]]) {
+      const page = [...indexPage(summary, rows)].join('');
+      expect(data(page)).toEqual({ out: '../out', summary: { documents: summary.documents, failures: [] }, rows });
+      expect(page.match(/<\/script>/g)).toHaveLength(2); // the data element's and the page script's
+    }
   });
 });
