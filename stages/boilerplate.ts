@@ -564,11 +564,13 @@ function titleAnchor(lines: string[]): number {
   // Sites put the headline first: "headline_site", "headline - channel - site".
   const core = first.split(TITLE_SEPARATORS).find((part) => charCount(part) >= 6)?.replace(/\s+/gu, '');
   if (!core) return -1;
+  // The headline's line is not much longer than the core: the length rules out body
+  // paragraphs before a substring search of each (most of this function's time).
+  const longest = core.length * 2 + 20;
   for (let i = 1; i < lines.length; i++) {
     const line = withoutSpace(lines[i]!);
-    if (line.length >= 6 && (line.includes(core) || (core.includes(line) && line.length >= 0.6 * core.length))) {
-      if (line.length <= core.length * 2 + 20) return i;
-    }
+    if (line.length < 6 || line.length > longest) continue;
+    if (line.includes(core) || (core.includes(line) && line.length >= 0.6 * core.length)) return i;
   }
   return -1;
 }
