@@ -62,8 +62,8 @@ console.log(`corpus: ${docs} documents, ${MB.toFixed(1)} MB (UTF-8) in ${corpus}
 const workers = args.includes('--workers') ? ['--workers', args[args.indexOf('--workers') + 1]] : [];
 
 /** Runs a command under GNU time: wall seconds, CPU seconds (user + sys), peak RSS in MB. */
-function timed(cmd, cmdArgs) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function timed(cmd, cmdArgs, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26, env });
   const last = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-500)}`);
   return { wall: last[0], cpu: last[1] + last[2], rssMB: last[3] / 1024 };
@@ -85,7 +85,9 @@ const pairs = [];
 for (let run = 1; run <= runs; run++) {
   rmSync(out, { recursive: true, force: true });
   rmSync(reports, { recursive: true, force: true });
-  const z = timed(process.execPath, [join(root, 'dist/pipeline/bin.js'), 'run', corpus, '--out', out, '--reports', reports, '--quiet', ...workers]);
+  const threadCpu = join(work, 'threads.json');
+  const z = timed(process.execPath, ['--require', join(root, 'test/eval/thread-cpu.cjs'), join(root, 'dist/pipeline/bin.js'), 'run', corpus, '--out', out, '--reports', reports, '--quiet', ...workers], { ...process.env, ZHCLEAN_THREAD_CPU: threadCpu });
+  z.threads = existsSync(threadCpu) ? JSON.parse(readFileSync(threadCpu, 'utf8')) : undefined;
   const o = hasOpencc ? timed('opencc', ['-c', 't2s.json', '-i', joined, '-o', join(work, 'opencc.txt')]) : undefined;
   pairs.push({ z, o, summary: JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8')) });
   if (runs > 1) {
@@ -106,6 +108,11 @@ const z = { wall: median(pairs.map((p) => p.z.wall)), cpu: median(pairs.map((p) 
 const of = runs > 1 ? ` (median of ${runs} runs)` : '';
 console.log(`\nzhclean (all stages)${of}${runs > 1 ? ', peak RSS the largest' : ''}: ${z.wall.toFixed(1)} s wall, ${z.cpu.toFixed(1)} s CPU, peak RSS ${z.rssMB.toFixed(0)} MB`);
 console.log(`  ${(MB / z.wall).toFixed(2)} MB/s, ${(docs / z.wall).toFixed(0)} documents/s; ${summary.documents.kept} kept, ${summary.documents.rejected} rejected`);
+const threads = pairs.map((p) => p.z.threads).filter(Boolean);
+if (threads.length > 0) {
+  const helpers = workers.length > 0 ? "V8's helpers and the worker pool" : "V8's helpers: optimising compiler, concurrent GC";
+  console.log(`  CPU by thread: main ${median(threads.map((t) => t.main)).toFixed(1)} s, other threads ${median(threads.map((t) => t.others)).toFixed(1)} s (${helpers})`);
+}
 console.log('  by stage (CPU time summed over the worker threads, MB/s of one thread):');
 for (const s of summary.stages) console.log(`  ${s.name.padEnd(12)} ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${(MB / (s.ms / 1000)).toFixed(1).padStart(7)} MB/s`);
 
