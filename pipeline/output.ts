@@ -2,7 +2,7 @@
 // folder and renamed into place, so a reader (or a crash) never sees half a file.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, promises as fs, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, promises as fs, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 export class UnsafePathError extends Error {}
@@ -54,21 +54,20 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
 }
 
 /**
- * A file written line by line (or in pieces) under a temporary name and renamed on `commit`,
- * so corpus.jsonl and index.html are either the previous complete file or the new complete one.
- * Text is encoded straight into a buffer and written synchronously, 256 KB at a time:
- * through a stream the run waited for a write to finish every few documents, and joining
- * the lines into one string before encoding it copied every line once more.
+ * Text encoded straight into a buffer and written to a temporary file synchronously, 256 KB
+ * at a time: through a stream the run waited for a write to finish every few documents, and
+ * joining the lines into one string before encoding it copied every line once more.
  */
-export class AtomicFileWriter {
-  private readonly tmp: string;
-  private readonly fd: number;
+class BufferedTempFile {
+  protected readonly tmp: string;
+  protected readonly fd: number;
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
 
-  constructor(readonly path: string) {
+  /** A temporary file beside `path` (the same folder, so a rename into place is atomic). */
+  constructor(path: string, flags: 'w' | 'w+') {
     this.tmp = tmpName(path);
-    this.fd = openSync(this.tmp, 'w');
+    this.fd = openSync(this.tmp, flags);
   }
 
   /** `line` and a newline after it. */
@@ -93,18 +92,12 @@ export class AtomicFileWriter {
     if (this.used >= FLUSH_AT) this.flush();
   }
 
-  private flush(): void {
-    let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buffer, done, this.used - done);
+  protected flush(): void {
+    writeAll(this.fd, this.buffer, this.used);
     this.used = 0;
   }
 
-  commit(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
-  }
-
+  /** Closes the temporary file and removes it. */
   abort(): void {
     try {
       closeSync(this.fd);
@@ -112,6 +105,59 @@ export class AtomicFileWriter {
       rmSync(this.tmp, { force: true });
     }
   }
+}
+
+/**
+ * A file written line by line (or in pieces) under a temporary name and renamed on `commit`,
+ * so corpus.jsonl and index.html are either the previous complete file or the new complete one.
+ */
+export class AtomicFileWriter extends BufferedTempFile {
+  constructor(readonly path: string) {
+    super(path, 'w');
+  }
+
+  /** Everything written to `spool` so far, byte for byte, after what this file holds. */
+  appendSpool(spool: Spool): void {
+    this.flush();
+    spool.copyTo(this.fd);
+  }
+
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+  }
+}
+
+/**
+ * Text kept on disk until the end of a run rather than in memory: the report page's rows, one
+ * a document, which in memory grew with the corpus (about 500 bytes a document in V8's heap:
+ * half a gigabyte for a million pages). Copied into the page with `appendSpool`, then removed
+ * with `abort`.
+ */
+export class Spool extends BufferedTempFile {
+  /** A spool in the folder of `near` (the file it will be copied into). */
+  constructor(near: string) {
+    super(near, 'w+');
+  }
+
+  /** Writes what the spool holds to `fd`, a megabyte at a time. */
+  copyTo(fd: number): void {
+    this.flush();
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let at = 0; ; ) {
+      const got = readSync(this.fd, chunk, 0, chunk.length, at);
+      if (got === 0) return;
+      writeAll(fd, chunk, got);
+      at += got;
+    }
+  }
+}
+
+/** Writes the first `length` bytes of `buffer` to `fd`, however many calls that takes. */
+function writeAll(fd: number, buffer: Buffer, length: number): void {
+  let done = 0;
+  while (done < length) done += writeSync(fd, buffer, done, length - done);
 }
 
 /** Bytes buffered before a write. */

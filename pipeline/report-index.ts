@@ -92,13 +92,13 @@ function histogramSvg(title: string, bins: { from: number; to: number | null; co
 }
 
 /**
- * The page, in pieces to write one after another. The documents' JSON is one piece per row:
- * as one string it was 25 MB of UTF-16 at 40 MB of input, which V8 built as a rope and then
- * copied flat twice (to escape it, to encode it), about 0.1 s of CPU mostly in page faults.
+ * The page around its rows: `head` ends where the rows' JSON array opens and `tail` starts
+ * where it closes, so a run writes the rows in between as its documents finish (`rowJson`)
+ * and keeps none of them in memory. The data element holds {"out":…,"summary":…,"rows":[…]}.
  */
-export function* indexPage(summary: RunSummary, rows: IndexRow[]): Generator<string> {
+export function indexFrame(summary: RunSummary): { head: string; tail: string } {
   const outFromReports = summary.out && summary.reports ? relative(summary.reports, summary.out).replace(/\\/g, '/') : null;
-  const head = { out: outFromReports, summary: { documents: summary.documents, failures: summary.failures } };
+  const opening = scriptJson({ out: outFromReports, summary: { documents: summary.documents, failures: summary.failures } });
   const charts = Object.entries(summary.histograms ?? {})
     .map(([name, bins]) => histogramSvg(name, bins))
     .join('\n');
@@ -109,7 +109,7 @@ export function* indexPage(summary: RunSummary, rows: IndexRow[]): Generator<str
   const stages = summary.stages
     .map((s) => `<tr><td>${escapeHtml(s.name)}</td><td>${s.ms.toFixed(0)}</td><td>${s.documents}</td><td>${s.findings}</td><td>${s.charsRemoved}</td></tr>`)
     .join('');
-  yield `<!doctype html>
+  const head = `<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
@@ -162,12 +162,8 @@ Characters ${summary.chars.in} in, ${summary.chars.out} out. ${(summary.ms / 100
 <p class="legend" id="legend"></p>
 <div class="panes"><div><h3>Original</h3><div class="pane original" id="pane-original"></div></div><div><h3>Cleaned</h3><div class="pane cleaned" id="pane-cleaned"></div></div></div>
 </section>
-<script type="application/json" id="zhclean-data">`;
-  // {"out":…,"summary":…,"rows":[row,row,…]}: the same JSON value as one stringify of the whole.
-  const opening = scriptJson(head);
-  yield `${opening.slice(0, -1)},"rows":[`;
-  for (let i = 0; i < rows.length; i++) yield i === 0 ? scriptJson(rows[i]) : `,${scriptJson(rows[i])}`;
-  yield `]}</script>
+<script type="application/json" id="zhclean-data">${opening.slice(0, -1)},"rows":[`;
+  const tail = `]}</script>
 <script>
 (function () {
   'use strict';
@@ -257,4 +253,16 @@ Characters ${summary.chars.in} in, ${summary.chars.out} out. ${(summary.ms / 100
 </body>
 </html>
 `;
+  return { head, tail };
+}
+
+/** A row as the page embeds it: JSON that cannot end its element, after a comma unless it is the first. */
+export function rowJson(row: IndexRow, first: boolean): string {
+  return first ? scriptJson(row) : `,${scriptJson(row)}`;
+}
+
+/** The whole page from rows in memory (a run spools its rows instead: see `indexFrame`). */
+export function renderIndex(summary: RunSummary, rows: readonly IndexRow[]): string {
+  const { head, tail } = indexFrame(summary);
+  return head + rows.map((row, i) => rowJson(row, i === 0)).join('') + tail;
 }

@@ -10,14 +10,14 @@ import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { Batcher } from './batcher.js';
-import { AtomicFileWriter, inside, writeFileAtomic } from './output.js';
+import { AtomicFileWriter, inside, Spool, writeFileAtomic } from './output.js';
 import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
 import type { WorkerData } from './worker.js';
 import { runTasks, scanTextFile, type WorkerOutcome, type WorkerTask } from './tasks.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { composeMarks } from './marks.js';
-import { indexPage, type DocView, type IndexRow } from './report-index.js';
+import { indexFrame, rowJson, type DocView, type IndexRow } from './report-index.js';
 import type { CleanResult, InputDoc, Report } from './types.js';
 
 export interface RunOptions {
@@ -155,13 +155,15 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 
   // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
   if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
+  // The page's rows go to disk as documents finish: memory does not grow with the corpus.
+  const rows = opts.reports ? new Spool(inside(opts.reports, 'index.html')) : undefined;
+  let rowCount = 0;
 
   const stageTotals = new Map<string, StageSummary>();
   for (const name of pipeline.stages) {
     stageTotals.set(name, { name, ms: 0, findings: 0, edits: 0, documents: 0, charsRemoved: 0 });
   }
   const ids = new IdAllocator();
-  const rows: IndexRow[] = [];
   let viewBudget = VIEW_BUDGET;
   const encodings: Record<string, number> = {};
   const rejections: Record<string, number> = {};
@@ -173,8 +175,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   let charsIn = 0;
   let charsOut = 0;
 
-  /** Counts one document's report into the totals, the histograms and the page's rows. */
-  const account = (report: Report, wasResumed: boolean): void => {
+  /** Counts one document's report into the totals and the histograms; returns its row of the page. */
+  const account = (report: Report, wasResumed: boolean): IndexRow => {
     charsIn += report.chars.in;
     charsOut += report.chars.out;
     encodings[report.encoding] = (encodings[report.encoding] ?? 0) + 1;
@@ -201,7 +203,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     hist['Han share'].add(q.hanShare);
     hist['sentence-end share'].add(q.sentenceEndShare);
     hist['spin score'].add(report.spin.score);
-    rows.push({
+    return {
       id: report.id,
       source: report.source,
       decision: report.decision,
@@ -214,7 +216,10 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       spin: report.spin,
       ...(report.duplicateOf !== undefined ? { duplicateOf: report.duplicateOf } : {}),
       ...(report.title !== undefined ? { title: report.title } : {}),
-    });
+    };
+  };
+  const addRow = (row: IndexRow): void => {
+    rows?.append(rowJson(row, rowCount++ === 0));
   };
 
   const source: AsyncIterable<{ file: number; doc: RawDoc | InputFailure | { read: string } }> = stdinMode
@@ -263,18 +268,18 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const { report } = result;
-    account(report, false);
+    const row = account(report, false);
     const line = corpusLine(result.id, result.text, report);
     if (result.decision === 'keep') {
       corpus?.write(line);
       if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
     }
     // The page's view of the document, while the budget lasts.
-    const row = rows[rows.length - 1]!;
     if (opts.reports && report.chars.in + report.chars.out <= viewBudget) {
       row.view = documentView(result);
       viewBudget -= row.view.original.length + row.view.cleaned.length;
     }
+    addRow(row);
     try {
       writeDocument(opts, result, stale);
     } catch (err) {
@@ -288,7 +293,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   /** A document an earlier run finished: its decisions replayed, its line of corpus.jsonl rebuilt. */
   const replayFinished = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
     pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
-    account(done.report, true);
+    addRow(account(done.report, true));
     if (done.report.decision === 'keep') corpus?.write(corpusLine(id, done.text, done.report));
     resumed++;
     progress.documents++;
@@ -354,6 +359,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     corpus?.commit();
   } catch (err) {
     corpus?.abort();
+    rows?.abort();
     throw err;
   } finally {
     await pool?.destroy();
@@ -377,15 +383,23 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     stages: [...stageTotals.values()].map((s) => ({ ...s, ms: round3(s.ms) })),
     histograms: Object.fromEntries(Object.entries(hist).map(([k, h]) => [k, h.bins.map((b) => ({ ...b, to: Number.isFinite(b.to) ? b.to : null }))])) as Record<string, Bin[]>,
   };
-  if (opts.reports) {
-    await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    const page = new AtomicFileWriter(inside(opts.reports, 'index.html'));
+  if (opts.reports && rows) {
+    // The spool is removed whatever happens (abort: close and remove).
     try {
-      for (const piece of indexPage(summary, rows)) page.append(piece);
-      page.commit();
-    } catch (err) {
-      page.abort();
-      throw err;
+      await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      const page = new AtomicFileWriter(inside(opts.reports, 'index.html'));
+      try {
+        const { head, tail } = indexFrame(summary);
+        page.append(head);
+        page.appendSpool(rows);
+        page.append(tail);
+        page.commit();
+      } catch (err) {
+        page.abort();
+        throw err;
+      }
+    } finally {
+      rows.abort();
     }
   }
   return summary;

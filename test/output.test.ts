@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicFileWriter } from '../pipeline/output.js';
+import { AtomicFileWriter, Spool } from '../pipeline/output.js';
 
 describe('AtomicFileWriter', () => {
   it('writes every line whole, across flushes, lines longer than its buffer and astral characters', () => {
@@ -46,5 +46,21 @@ describe('AtomicFileWriter', () => {
     w.write('x'.repeat(300_000));
     w.abort();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('copies a spool into the file byte for byte, across its megabyte chunks, and the spool leaves nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhclean-out-'));
+    const path = join(dir, 'index.html');
+    const spool = new Spool(path);
+    const pieces = Array.from({ length: 4000 }, (_, i) => `,{"i":${i},"t":"${'新闻𠮷'.repeat(i % 200)}"}`); // ~2.4 MB
+    for (const p of pieces) spool.append(p);
+    const w = new AtomicFileWriter(path);
+    w.append('<head>');
+    w.appendSpool(spool);
+    w.append('<tail>');
+    w.commit();
+    spool.abort();
+    expect(readFileSync(path, 'utf8')).toBe(`<head>${pieces.join('')}<tail>`);
+    expect(readdirSync(dir)).toEqual(['index.html']);
   });
 });

@@ -2,7 +2,7 @@
 // of, and that parses back to the same value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeForScript, indexPage, scriptJson, type IndexRow } from '../pipeline/report-index.js';
+import { escapeForScript, renderIndex, scriptJson, type IndexRow } from '../pipeline/report-index.js';
 import type { RunSummary } from '../pipeline/run.js';
 
 /** The plain definition the fast loop must match. */
@@ -32,7 +32,7 @@ describe('scriptJson', () => {
   });
 });
 
-describe('indexPage', () => {
+describe('renderIndex', () => {
   const summary: RunSummary = {
     zhclean: '0', startedAt: '', finishedAt: '', ms: 1, inputs: [], out: '/c/out', reports: '/c/reports',
     documents: { total: 2, kept: 1, rejected: 1 }, resumed: 0, failed: 0, failures: [], chars: { in: 9, out: 4 },
@@ -46,9 +46,9 @@ describe('indexPage', () => {
   /** The JSON between the data element's tags of the whole page. */
   const data = (page: string): unknown => JSON.parse(page.split('id="zhclean-data">')[1]!.split('</script>')[0]!);
 
-  it('embeds the rows, written one piece each, as one JSON value with nothing that ends the element', () => {
+  it('embeds the rows, written one piece each between the frame\'s head and tail, as one JSON value that nothing ends early', () => {
     for (const rows of [[], [row('a', '新闻</script><script>x()</script>')], [row('a', '甲'), row('b', '𠮷\u2028&')]]) {
-      const page = [...indexPage(summary, rows)].join('');
+      const page = renderIndex(summary, rows);
       expect(data(page)).toEqual({ out: '../out', summary: { documents: summary.documents, failures: [] }, rows });
       expect(page.match(/<\/script>/g)).toHaveLength(2); // the data element's and the page script's
     }
