@@ -98,7 +98,7 @@ class BufferedTempFile {
   }
 
   /** Closes the temporary file and removes it. */
-  abort(): void {
+  discard(): void {
     try {
       closeSync(this.fd);
     } finally {
@@ -127,13 +127,18 @@ export class AtomicFileWriter extends BufferedTempFile {
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
   }
+
+  /** Gives the file up: the previous file at `path`, if any, stays as it was. */
+  abort(): void {
+    this.discard();
+  }
 }
 
 /**
  * Text kept on disk until the end of a run rather than in memory: the report page's rows, one
  * a document, which in memory grew with the corpus (about 500 bytes a document in V8's heap:
  * half a gigabyte for a million pages). Copied into the page with `appendSpool`, then removed
- * with `abort`.
+ * with `discard`.
  */
 export class Spool extends BufferedTempFile {
   /** A spool in the folder of `near` (the file it will be copied into). */

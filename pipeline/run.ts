@@ -359,7 +359,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     corpus?.commit();
   } catch (err) {
     corpus?.abort();
-    rows?.abort();
+    rows?.discard();
     throw err;
   } finally {
     await pool?.destroy();
@@ -384,7 +384,6 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     histograms: Object.fromEntries(Object.entries(hist).map(([k, h]) => [k, h.bins.map((b) => ({ ...b, to: Number.isFinite(b.to) ? b.to : null }))])) as Record<string, Bin[]>,
   };
   if (opts.reports && rows) {
-    // The spool is removed whatever happens (abort: close and remove).
     try {
       await writeFileAtomic(inside(opts.reports, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       const page = new AtomicFileWriter(inside(opts.reports, 'index.html'));
@@ -399,7 +398,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         throw err;
       }
     } finally {
-      rows.abort();
+      rows.discard();
     }
   }
   return summary;

@@ -59,7 +59,7 @@ describe('AtomicFileWriter', () => {
     w.appendSpool(spool);
     w.append('<tail>');
     w.commit();
-    spool.abort();
+    spool.discard();
     expect(readFileSync(path, 'utf8')).toBe(`<head>${pieces.join('')}<tail>`);
     expect(readdirSync(dir)).toEqual(['index.html']);
   });

@@ -108,10 +108,11 @@ const z = { wall: median(pairs.map((p) => p.z.wall)), cpu: median(pairs.map((p) 
 const of = runs > 1 ? ` (median of ${runs} runs)` : '';
 console.log(`\nzhclean (all stages)${of}${runs > 1 ? ', peak RSS the largest' : ''}: ${z.wall.toFixed(1)} s wall, ${z.cpu.toFixed(1)} s CPU, peak RSS ${z.rssMB.toFixed(0)} MB`);
 console.log(`  ${(MB / z.wall).toFixed(2)} MB/s, ${(docs / z.wall).toFixed(0)} documents/s; ${summary.documents.kept} kept, ${summary.documents.rejected} rejected`);
+// Without a worker pool only: worker threads have ended by the time the process exits, and
+// /proc no longer lists what they used.
 const threads = pairs.map((p) => p.z.threads).filter(Boolean);
-if (threads.length > 0) {
-  const helpers = workers.length > 0 ? "V8's helpers and the worker pool" : "V8's helpers: optimising compiler, concurrent GC";
-  console.log(`  CPU by thread: main ${median(threads.map((t) => t.main)).toFixed(1)} s, other threads ${median(threads.map((t) => t.others)).toFixed(1)} s (${helpers})`);
+if (threads.length > 0 && !(Number(workers[1]) > 0)) {
+  console.log(`  CPU by thread: main ${median(threads.map((t) => t.main)).toFixed(1)} s, other threads ${median(threads.map((t) => t.others)).toFixed(1)} s (V8's helpers: optimising compiler, concurrent GC)`);
 }
 console.log('  by stage (CPU time summed over the worker threads, MB/s of one thread):');
 for (const s of summary.stages) console.log(`  ${s.name.padEnd(12)} ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${(MB / (s.ms / 1000)).toFixed(1).padStart(7)} MB/s`);
