@@ -86,6 +86,7 @@ for (let run = 1; run <= runs; run++) {
   rmSync(out, { recursive: true, force: true });
   rmSync(reports, { recursive: true, force: true });
   const threadCpu = join(work, 'threads.json');
+  rmSync(threadCpu, { force: true }); // not the previous run's figures if this one writes none
   const z = timed(process.execPath, ['--require', join(root, 'test/eval/thread-cpu.cjs'), join(root, 'dist/pipeline/bin.js'), 'run', corpus, '--out', out, '--reports', reports, '--quiet', ...workers], { ...process.env, ZHCLEAN_THREAD_CPU: threadCpu });
   z.threads = existsSync(threadCpu) ? JSON.parse(readFileSync(threadCpu, 'utf8')) : undefined;
   const o = hasOpencc ? timed('opencc', ['-c', 't2s.json', '-i', joined, '-o', join(work, 'opencc.txt')]) : undefined;
