@@ -10,6 +10,17 @@ import { setFlagsFromString } from 'node:v8';
 // pipeline's code is loaded (hence the import below), for this process and its workers.
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
 const { main } = await import('./cli.js');
+const { discardTemporaryFiles } = await import('./output.js');
+
+// Ctrl-C or a TERM from a job scheduler: the temporary files of corpus.jsonl, index.html and
+// the page's rows go, then the signal's own action (the exit status says which signal).
+// Documents written so far stay, for --resume.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    discardTemporaryFiles();
+    process.kill(process.pid, signal);
+  });
+}
 
 // A reader that stops early (`zhclean stages | head -1`, `zhclean run - | head`) closes the
 // pipe: that is the reader's choice, not an error, and must not end in a stack trace.

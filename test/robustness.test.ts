@@ -87,21 +87,26 @@ describe('a run over the seeds and every kind of bad input', () => {
   });
 });
 
-/** Runs the CLI and kills it (SIGKILL) once `reports` holds at least `after` document reports. */
+/** Runs the CLI and kills it (SIGKILL: no chance to react) once `reports` holds at least `after` document reports. */
 function runAndKill(args: string[], reports: string, after: number): Promise<boolean> {
+  return runAndSignal(args, reports, after, 'SIGKILL').then((r) => r.sent);
+}
+
+/** Runs the CLI and sends it `signal` once `reports` holds at least `after` document reports: whether it was sent, and how the run ended. */
+function runAndSignal(args: string[], reports: string, after: number, signal: NodeJS.Signals): Promise<{ sent: boolean; endedBy: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'ignore' });
-    let killed = false;
+    let sent = false;
     const timer = setInterval(() => {
       const n = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWith('.json') && f !== 'summary.json').length : 0;
-      if (n >= after && !killed) {
-        killed = true;
-        child.kill('SIGKILL');
+      if (n >= after && !sent) {
+        sent = true;
+        child.kill(signal);
       }
     }, 5);
-    child.on('exit', () => {
+    child.on('exit', (_code, endedBy) => {
       clearInterval(timer);
-      resolve(killed);
+      resolve({ sent, endedBy });
     });
   });
 }
@@ -151,5 +156,31 @@ describe('an interrupted run, resumed', () => {
     expect(summary.documents).toEqual(fullSummary.documents);
     expect(summary.rejections).toEqual(fullSummary.rejections);
     expect(summary.stages.map((s: any) => [s.name, s.findings, s.edits, s.charsRemoved])).toEqual(fullSummary.stages.map((s: any) => [s.name, s.findings, s.edits, s.charsRemoved]));
+  }, 180_000);
+});
+
+describe('a run stopped by Ctrl-C or TERM', () => {
+  it('ends at once by that signal, leaves no temporary file, and resumes', async () => {
+    const work = tempDir();
+    const input = join(work, 'crawl');
+    mkdirSync(input);
+    const gold = new URL('./fixtures/magic-html-zh/gold/', import.meta.url).pathname;
+    const bodies = readdirSync(gold).map((f) => readFileSync(join(gold, f), 'utf8'));
+    for (let i = 0; i < 600; i++) writeFileSync(join(input, `doc-${String(i).padStart(3, '0')}.txt`), `${i}号\n${bodies[i % bodies.length]}`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const out = join(work, `${signal}-out`);
+      const reports = join(work, `${signal}-reports`);
+      const args = ['run', input, '--out', out, '--reports', reports, '--quiet'];
+      const { sent, endedBy } = await runAndSignal(args, reports, 20, signal);
+      expect(sent).toBe(true);
+      expect(endedBy).toBe(signal);
+      const written = readdirSync(reports).filter((f) => f.startsWith('doc-')).length;
+      expect(written).toBeLessThan(600); // it stopped, not ran on to the end
+      // Neither corpus.jsonl, the page, the summary nor their temporary files (nor the page's rows).
+      expect(tree(work).filter((f) => f.startsWith(`${signal}-`) && !/\/(rejected\/)?doc-\d+\.(txt|json)$/.test(f))).toEqual([]);
+      expect(zhclean([...args, '--resume']).status).toBe(0);
+      expect(json(join(reports, 'summary.json')).documents.total).toBe(600);
+      expect(tree(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    }
   }, 180_000);
 });
