@@ -459,7 +459,6 @@ async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOption
   }
 }
 
-/** The pool's library, loaded only by a run that uses workers (loading it costs a run without them ~50 ms). */
 /**
  * A turn of the event loop. A run's awaits are mostly on settled promises, which never give
  * it one, and a signal (Ctrl-C) is handled only in such a turn: the loops over documents
@@ -469,6 +468,7 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The pool's library, loaded only by a run that uses workers (loading it costs a run without them ~50 ms). */
 async function loadTinypool(): Promise<typeof import('tinypool').default> {
   return (await import('tinypool')).default;
 }
