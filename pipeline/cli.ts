@@ -216,8 +216,10 @@ function cmdStages(args: string[]): number {
     process.stdout.write(`${STAGES_HELP}\n`);
     return 0;
   }
+  const indent = ' '.repeat(13);
   for (const s of STAGES) {
-    process.stdout.write(`${s.name.padEnd(12)} ${s.description}\n${' '.repeat(13)}defaults: ${JSON.stringify(s.defaults)}\n`);
+    process.stdout.write(`${s.name.padEnd(12)} ${s.description}\n${indent}defaults: ${JSON.stringify(s.defaults)}\n`);
+    if (s.limits && Object.keys(s.limits).length > 0) process.stdout.write(`${indent}limits: ${JSON.stringify(s.limits)}\n`);
   }
   return 0;
 }

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { STAGES, stageByName } from '../stages/index.js';
-import type { Stage } from './types.js';
+import type { OptionLimit, Stage } from './types.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -64,8 +64,34 @@ function mergeOptions(stage: Stage<any>, given: Record<string, unknown>): Record
     if (kindOf(value) !== want) {
       throw new ConfigError(`option ${stage.name}.${key} must be ${want}, got ${kindOf(value)}`);
     }
+    if (typeof value === 'number') {
+      const limit = (stage.limits as Record<string, OptionLimit> | undefined)?.[key] ?? {};
+      if (!withinLimit(value, limit)) {
+        throw new ConfigError(`option ${stage.name}.${key} must be ${describeLimit(limit)}, got ${value}`);
+      }
+    }
   }
-  return { ...defaults, ...given };
+  const options = { ...defaults, ...given };
+  const problem = stage.checkOptions?.(options);
+  if (problem !== undefined) throw new ConfigError(`options of stage "${stage.name}": ${problem}`);
+  return options;
+}
+
+export function withinLimit(value: number, limit: OptionLimit): boolean {
+  return (
+    Number.isFinite(value) &&
+    (!limit.integer || Number.isInteger(value)) &&
+    (limit.min === undefined || value >= limit.min) &&
+    (limit.max === undefined || value <= limit.max)
+  );
+}
+
+function describeLimit(limit: OptionLimit): string {
+  const what = limit.integer ? 'an integer' : 'a finite number';
+  if (limit.min !== undefined && limit.max !== undefined) return `${what} from ${limit.min} to ${limit.max}`;
+  if (limit.min !== undefined) return `${what} of at least ${limit.min}`;
+  if (limit.max !== undefined) return `${what} of at most ${limit.max}`;
+  return what;
 }
 
 function kindOf(v: unknown): string {

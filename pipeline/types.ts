@@ -95,10 +95,25 @@ export interface CorpusContext {
   store<T>(name: string, create: () => T): T;
 }
 
+/** The values a numeric option may take, beyond being a finite number. */
+export interface OptionLimit {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
 export interface Stage<O extends object = Record<string, unknown>> {
   name: string;
   description: string;
   defaults: O;
+  /**
+   * The limits of each numeric option (`{}`: any finite number). A configuration outside
+   * them is refused before any document is read (a usage error), not found out document
+   * by document.
+   */
+  limits?: { [K in keyof O as O[K] extends number ? K : never]: OptionLimit };
+  /** Constraints between options (bands × rows ≤ permutations): what is wrong, or undefined. */
+  checkOptions?(options: O): string | undefined;
   /**
    * Optional first pass over the corpus, before any document is cleaned
    * (e.g. counting lines that recur across documents). Gets the text as read.

@@ -333,6 +333,23 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     recurringMinDocs: 5,
     recurringMinCorpus: 50,
   },
+  limits: {
+    goodMinChars: { integer: true, min: 0 },
+    goodMinPunct: { integer: true, min: 0 },
+    longNoPunctChars: { integer: true, min: 0 },
+    linkListMinRun: { integer: true, min: 1 },
+    teaserMinPairs: { integer: true, min: 1 },
+    teaserMaxChars: { integer: true, min: 0 },
+    teaserSentenceMaxChars: { integer: true, min: 0 },
+    maxHeadingRun: { integer: true, min: 0 },
+    regionGapLines: { integer: true, min: 0 },
+    regionMinShare: { min: 0, max: 1 },
+    anchorMaxDistance: { integer: true, min: 0 },
+    articleMinChars: { integer: true, min: 0 },
+    // A line "recurs" in two documents or more: 1 would drop every line that is not prose.
+    recurringMinDocs: { integer: true, min: 2 },
+    recurringMinCorpus: { integer: true, min: 0 },
+  },
 
   scan(text) {
     // The document's distinct line keys.

@@ -17,7 +17,7 @@
 import { Changes } from '../pipeline/changes.js';
 import { dropRange, preview, splitLines } from '../pipeline/text.js';
 import type { Stage } from '../pipeline/types.js';
-import { MemoryDedupIndex, type DedupIndex, type DedupIndexParams, type Fingerprint } from './dedupe/corpus-index.js';
+import { bandsProblem, MemoryDedupIndex, type DedupIndex, type DedupIndexParams, type Fingerprint } from './dedupe/corpus-index.js';
 import { foldCodes } from './dedupe/fold.js';
 import { hash64 } from './dedupe/hash.js';
 import { repeatedParagraphs } from './dedupe/paragraphs.js';
@@ -78,6 +78,20 @@ export const dedupe: Stage<DedupeOptions> = {
     rows: 4,
     threshold: 0.5,
   },
+  limits: {
+    paragraphWindow: { integer: true, min: 1 },
+    paragraphCoverage: { min: 0, max: 1 },
+    paragraphMaxNew: { integer: true, min: 0 },
+    paragraphMaxChars: { integer: true, min: 0 },
+    partialMinChars: { integer: true, min: 0 },
+    shortMinChars: { integer: true, min: 0 },
+    shingle: { integer: true, min: 1 },
+    permutations: { integer: true, min: 1 },
+    bands: { integer: true, min: 1 },
+    rows: { integer: true, min: 1 },
+    threshold: { min: 0, max: 1 },
+  },
+  checkOptions: bandsProblem,
 
   apply(doc, o) {
     handoff = null;

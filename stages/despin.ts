@@ -481,6 +481,16 @@ export const despin: Stage<DespinOptions> = {
     signatureMargin: -1,
     context: 10,
   },
+  limits: {
+    minSupported: { integer: true, min: 0 },
+    supportedPer1000: { min: 0 },
+    minShare: { min: 0, max: 1 },
+    evidence: { min: 0 },
+    // Log-probability margins: below zero lets a repair through that the model slightly disfavours.
+    margin: {},
+    signatureMargin: {},
+    context: { integer: true, min: 0 },
+  },
 
   apply(doc, o) {
     const text = doc.text;

@@ -195,6 +195,10 @@ export const language: Stage<LanguageOptions> = {
     // Chinese, English, the neighbours' and the big web languages.
     candidates: ['cmn', 'eng', 'jpn', 'kor', 'rus', 'spa', 'fra', 'deu', 'por', 'ita', 'nld', 'arb', 'vie', 'tha', 'ind', 'zlm', 'tur', 'pol', 'ukr', 'hin', 'pes', 'heb', 'swe', 'ell'],
   },
+  limits: {
+    minChars: { integer: true, min: 0 },
+    sampleChars: { integer: true, min: 1 },
+  },
 
   apply(doc, o) {
     const changes = new Changes();

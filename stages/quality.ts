@@ -419,6 +419,25 @@ export const quality: Stage<QualityOptions> = {
     maxMeanSentence: 400,
     maxRemovedShare: 0.97,
   },
+  limits: {
+    minChars: { integer: true, min: 0 },
+    maxChars: { integer: true, min: 0 },
+    minHanShare: { min: 0, max: 1 },
+    minSentenceEndShare: { min: 0, max: 1 },
+    maxDuplicateLineShare: { min: 0, max: 1 },
+    maxRepeatedNgramShare: { min: 0, max: 1 },
+    maxSymbolShare: { min: 0, max: 1 },
+    maxDigitShare: { min: 0, max: 1 },
+    minMeanSentence: { min: 0 },
+    maxMeanSentence: { min: 0 },
+    maxRemovedShare: { min: 0, max: 1 },
+  },
+  checkOptions: (o) =>
+    o.minChars > o.maxChars
+      ? `minChars (${o.minChars}) is above maxChars (${o.maxChars}): every document would be rejected`
+      : o.minMeanSentence > o.maxMeanSentence
+        ? `minMeanSentence (${o.minMeanSentence}) is above maxMeanSentence (${o.maxMeanSentence}): every document would be rejected`
+        : undefined,
 
   apply(doc, o) {
     const s = signals(doc.text, doc.original, doc.steps);

@@ -236,6 +236,11 @@ export const reflow: Stage<ReflowOptions> = {
   name: 'reflow',
   description: 'Rejoin paragraphs cut by line breaks (PDF columns, inline elements), also around an interrupting caption.',
   defaults: { proseMinChars: 40, proseMinPunct: 2, captionMaxChars: 30 },
+  limits: {
+    proseMinChars: { integer: true, min: 0 },
+    proseMinPunct: { integer: true, min: 0 },
+    captionMaxChars: { integer: true, min: 0 },
+  },
 
   apply(doc, options) {
     const text = doc.text;

@@ -166,6 +166,8 @@ export const script: Stage<ScriptOptions> = {
   scope: 'line',
   description: 'Convert Traditional Chinese to Simplified with OpenCC (opencc-js), choosing the Taiwan or Hong Kong variant.',
   defaults: { variant: 'auto', minTraditionalShare: 0 },
+  // The share is of the document's Han characters.
+  limits: { minTraditionalShare: { min: 0, max: 1 } },
 
   apply(doc, options) {
     const text = doc.text;

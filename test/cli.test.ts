@@ -312,6 +312,15 @@ describe('zhclean usage', () => {
     expect(existsSync(join(work, 'o'))).toBe(false);
   });
 
+  it('an option value outside its limits is a usage error before any document is read', () => {
+    const work = tempDir();
+    writeFileSync(join(work, 'c.json'), JSON.stringify({ options: { dedupe: { permutations: 0 } } }));
+    const r = zhclean(['run', 'seeds', '--config', join(work, 'c.json'), '--out', join(work, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/dedupe\.permutations must be an integer of at least 1, got 0/);
+    expect(existsSync(join(work, 'o'))).toBe(false);
+  });
+
   it.each([['--help'], ['run', '--help'], ['explain', '--help'], ['help', 'run'], ['stages']])('%j prints help and exits 0', (...args) => {
     const r = zhclean(args);
     expect(r.status).toBe(0);

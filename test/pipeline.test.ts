@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { clean, createPipeline, StageError } from '../pipeline/index.js';
 import { MemoryCorpusContext, runStages } from '../pipeline/pipeline.js';
 import type { ResolvedStage } from '../pipeline/config.js';
-import type { Stage } from '../pipeline/types.js';
-import { ConfigError, resolveStages } from '../pipeline/config.js';
+import type { OptionLimit, Stage } from '../pipeline/types.js';
+import { ConfigError, resolveStages, withinLimit } from '../pipeline/config.js';
 import { applyEdits, EditConflictError } from '../pipeline/edits.js';
 import { splitLines } from '../pipeline/text.js';
+import { STAGES } from '../stages/index.js';
 
 describe('applyEdits', () => {
   it('applies non-overlapping edits in any order', () => {
@@ -62,6 +63,36 @@ describe('clean (library API)', () => {
     expect(() => clean('x', { stages: ['nope'] })).toThrow(ConfigError);
     expect(() => resolveStages({ options: { normalize: { nope: true } } })).toThrow(/no option "nope"/);
     expect(() => resolveStages({ options: { normalize: { dropEmptyLines: 'yes' } } })).toThrow(/must be a boolean/);
+  });
+
+  it.each([
+    [{ despin: { context: -5 } }, /option despin\.context must be an integer of at least 0, got -5/],
+    [{ despin: { context: 2.5 } }, /despin\.context must be an integer/],
+    [{ quality: { minHanShare: 1.5 } }, /quality\.minHanShare must be a finite number from 0 to 1, got 1\.5/],
+    [{ dedupe: { shingle: 0 } }, /dedupe\.shingle must be an integer of at least 1/],
+    [{ dedupe: { permutations: 64 } }, /options of stage "dedupe": bands × rows \(32 × 4\) exceeds the 64 permutations/],
+    [{ quality: { minChars: 500, maxChars: 100 } }, /minChars \(500\) is above maxChars \(100\)/],
+    [{ boilerplate: { recurringMinDocs: 1 } }, /recurringMinDocs must be an integer of at least 2/],
+    [{ despin: { margin: Number.NaN } }, /despin\.margin must be a finite number, got NaN/],
+  ])('refuses option values outside their limits: %j', (options, message) => {
+    expect(() => resolveStages({ options })).toThrow(ConfigError);
+    expect(() => resolveStages({ options })).toThrow(message);
+  });
+
+  it('accepts values at their limits, and any finite margin', () => {
+    expect(() => resolveStages({ options: { despin: { context: 0, margin: -3, signatureMargin: 2 }, quality: { minHanShare: 1, minChars: 0, maxChars: 0 }, dedupe: { permutations: 128 } } })).not.toThrow();
+  });
+
+  it('every stage declares the limits of each numeric option, and its defaults are within them', () => {
+    for (const stage of STAGES) {
+      const limits = (stage.limits ?? {}) as Record<string, OptionLimit>;
+      for (const [key, value] of Object.entries(stage.defaults)) {
+        if (typeof value !== 'number') continue;
+        expect(limits[key], `${stage.name}.${key}`).toBeDefined();
+        expect(withinLimit(value, limits[key]!), `${stage.name}.${key}`).toBe(true);
+      }
+      expect(stage.checkOptions?.(stage.defaults as never), stage.name).toBeUndefined();
+    }
   });
 
   it('applies stage options', () => {

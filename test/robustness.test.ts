@@ -111,19 +111,21 @@ function runAndSignal(args: string[], reports: string, after: number, signal: No
   });
 }
 
+/** A folder `crawl` in a new temporary folder, of `n` documents: document i is `text(i, article body i mod the bodies' count, that count)`. */
+function articleCrawl(n: number, text: (i: number, body: string, bodies: number) => string): { work: string; input: string } {
+  const work = tempDir();
+  const input = join(work, 'crawl');
+  mkdirSync(input);
+  const gold = new URL('./fixtures/magic-html-zh/gold/', import.meta.url).pathname;
+  const bodies = readdirSync(gold).map((f) => readFileSync(join(gold, f), 'utf8'));
+  for (let i = 0; i < n; i++) writeFileSync(join(input, `doc-${String(i).padStart(3, '0')}.txt`), text(i, bodies[i % bodies.length]!, bodies.length));
+  return { work, input };
+}
+
 describe('an interrupted run, resumed', () => {
   it('gives the same outputs as an uninterrupted run', async () => {
-    const work = tempDir();
-    const input = join(work, 'crawl');
-    mkdirSync(input);
     // Distinct documents (and a few copies, so the dedup index must be rebuilt on resume).
-    const gold = new URL('./fixtures/magic-html-zh/gold/', import.meta.url).pathname;
-    const bodies = readdirSync(gold).map((f) => readFileSync(join(gold, f), 'utf8'));
-    for (let i = 0; i < 240; i++) {
-      const body = bodies[i % bodies.length]!;
-      const text = i < bodies.length ? body : `${i}号文件\n${body.split('\n').reverse().join('\n')}`;
-      writeFileSync(join(input, `doc-${String(i).padStart(3, '0')}.txt`), text);
-    }
+    const { work, input } = articleCrawl(240, (i, body, bodies) => (i < bodies ? body : `${i}号文件\n${body.split('\n').reverse().join('\n')}`));
     const full = { out: join(work, 'full-out'), reports: join(work, 'full-reports') };
     expect(zhclean(['run', input, '--out', full.out, '--reports', full.reports, '--quiet']).status).toBe(0);
 
@@ -161,12 +163,7 @@ describe('an interrupted run, resumed', () => {
 
 describe('a run stopped by Ctrl-C or TERM', () => {
   it('ends at once by that signal, leaves no temporary file, and resumes', async () => {
-    const work = tempDir();
-    const input = join(work, 'crawl');
-    mkdirSync(input);
-    const gold = new URL('./fixtures/magic-html-zh/gold/', import.meta.url).pathname;
-    const bodies = readdirSync(gold).map((f) => readFileSync(join(gold, f), 'utf8'));
-    for (let i = 0; i < 600; i++) writeFileSync(join(input, `doc-${String(i).padStart(3, '0')}.txt`), `${i}号\n${bodies[i % bodies.length]}`);
+    const { work, input } = articleCrawl(600, (i, body) => `${i}号\n${body}`);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const out = join(work, `${signal}-out`);
       const reports = join(work, `${signal}-reports`);

@@ -160,6 +160,11 @@ export class Hash64Table {
   }
 }
 
+/** LSH takes `rows` values of the signature per band: the bands need that many permutations in all. */
+export function bandsProblem(p: Pick<DedupIndexParams, 'bands' | 'rows' | 'permutations'>): string | undefined {
+  return p.bands * p.rows > p.permutations ? `bands × rows (${p.bands} × ${p.rows}) exceeds the ${p.permutations} permutations` : undefined;
+}
+
 export class MemoryDedupIndex implements DedupIndex {
   private readonly ids: string[] = [];
   private readonly exact = new Hash64Table();
@@ -175,9 +180,8 @@ export class MemoryDedupIndex implements DedupIndex {
   private readonly keys: Int32Array;
 
   constructor(readonly params: DedupIndexParams) {
-    if (params.bands * params.rows > params.permutations) {
-      throw new Error(`bands × rows (${params.bands} × ${params.rows}) exceeds the ${params.permutations} permutations`);
-    }
+    const problem = bandsProblem(params);
+    if (problem !== undefined) throw new Error(problem);
     this.keys = new Int32Array(2 * params.bands);
     this.signatures = new Chunked((n) => new Uint16Array(n), 10, params.permutations);
   }
