@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPipeline } from '../../dist/pipeline/index.js';
+import { threadTimes } from './thread-cpu.cjs';
 
 const dir = process.argv[2];
 const rounds = Number(process.argv[3] ?? 3);
@@ -24,20 +25,6 @@ const files = readdirSync(dir)
   .map((f) => join(dir, f));
 const texts = files.map((f) => readFileSync(f, 'utf8'));
 const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
-
-/** CPU seconds (user + system) of this process's main thread and of all its other threads. */
-function threadTimes() {
-  let main = 0;
-  let helpers = 0;
-  for (const t of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
-    if (Number(t) === process.pid) main += seconds;
-    else helpers += seconds;
-  }
-  return { main, helpers };
-}
 
 console.log(`${texts.length} documents, ${mb.toFixed(1)} MB, read into memory first`);
 for (let round = 1; round <= rounds; round++) {
@@ -53,7 +40,7 @@ for (let round = 1; round <= rounds; round++) {
   const after = threadTimes();
   const wall = (performance.now() - t0) / 1000;
   const main = after.main - before.main;
-  const helpers = after.helpers - before.helpers;
+  const helpers = after.others - before.others;
   console.log(
     `round ${round}: ${wall.toFixed(2)} s wall; CPU ${(main + helpers).toFixed(2)} s (main thread ${main.toFixed(2)} s, V8 helper threads ${helpers.toFixed(2)} s); ${(json / 1e6).toFixed(0)} M characters of reports`,
   );
