@@ -185,11 +185,16 @@ describe('zhclean run on awkward inputs', () => {
 });
 
 describe('zhclean run on a crawl with copies', () => {
-  it('keeps the first copy, rejects the later ones into out/rejected with the kept id', () => {
+  /** An empty crawl folder in a new temporary folder, and the text of a seed to copy into it. */
+  const seedCrawl = (): { work: string; crawl: string; seed: string } => {
     const work = tempDir();
     const crawl = join(work, 'crawl');
     mkdirSync(crawl);
-    const seed = readFileSync(join(ROOT, 'seeds', `${SEED_IDS[3]}.txt`), 'utf8');
+    return { work, crawl, seed: readFileSync(join(ROOT, 'seeds', `${SEED_IDS[3]}.txt`), 'utf8') };
+  };
+
+  it('keeps the first copy, rejects the later ones into out/rejected with the kept id', () => {
+    const { work, crawl, seed } = seedCrawl();
     writeFileSync(join(crawl, 'a-original.txt'), seed);
     // The same article on another site: other frame, ASCII commas turned full-width, the longest paragraph cut short.
     const lines = seed.split('\n');
@@ -212,10 +217,7 @@ describe('zhclean run on a crawl with copies', () => {
   });
 
   it('run again into the same folders, a document whose decision changed is only where the new run put it', () => {
-    const work = tempDir();
-    const crawl = join(work, 'crawl');
-    mkdirSync(crawl);
-    const seed = readFileSync(join(ROOT, 'seeds', `${SEED_IDS[3]}.txt`), 'utf8');
+    const { work, crawl, seed } = seedCrawl();
     writeFileSync(join(crawl, 'b.txt'), seed);
     const args = ['run', crawl, '--out', join(work, 'out'), '--reports', join(work, 'rep'), '--quiet'];
     expect(zhclean(args).status).toBe(0);
