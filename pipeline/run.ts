@@ -6,6 +6,7 @@
 import { promises as fs, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import type Tinypool from 'tinypool';
 import type { PipelineConfig } from './config.js';
 import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
@@ -151,12 +152,13 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const stale = (await holdsFiles(opts.out)) || (await holdsFiles(opts.reports));
   if (opts.out) await fs.mkdir(inside(opts.out, 'rejected'), { recursive: true });
   if (opts.reports) await fs.mkdir(opts.reports, { recursive: true });
-  const corpus = opts.out ? new AtomicFileWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
-
-  // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
-  if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
-  // The page's rows go to disk as documents finish: memory does not grow with the corpus.
-  const rows = opts.reports ? new Spool(inside(opts.reports, 'index.html')) : undefined;
+  // Created inside the run's `try` below, so that whatever fails from the scan pass on (a
+  // worker pool that cannot start included) removes their temporary files.
+  let corpus: AtomicFileWriter | undefined;
+  /** The page's rows go to disk as documents finish: memory does not grow with the corpus. */
+  let rows: Spool | undefined;
+  let pool: Tinypool | undefined;
+  let batches: Batcher<WorkerTask, WorkerOutcome> | undefined;
   let rowCount = 0;
 
   const stageTotals = new Map<string, StageSummary>();
@@ -226,23 +228,6 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
     : documents(files);
 
-  // The stages run in a pool of worker threads when `workers` is 1 or more; what follows a
-  // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
-  // document at a time in input order, whatever order the workers finish in.
-  const pool =
-    (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
-      ? new (await loadTinypool())({
-          filename: new URL('./worker.js', import.meta.url).href,
-          minThreads: opts.workers,
-          maxThreads: opts.workers,
-          workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
-        })
-      : undefined;
-  // A text file is read by the worker that cleans it: reading and decoding are per-document
-  // work too, and the main thread, which every document waits on in turn, is spared them.
-  const batches = pool
-    ? new Batcher<WorkerTask, WorkerOutcome>(BATCH, (tasks) => pool.run(tasks) as Promise<WorkerOutcome[]>, (err) => ({ error: err.message }))
-    : undefined;
   /** Documents queued so far: the next one's number in input order. */
   let queued = 0;
   const runTask = (task: WorkerTask): Promise<WorkerOutcome> =>
@@ -306,8 +291,6 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   const enqueue = (next: Promise<() => Promise<void>>): void => {
     queue.push({ seq: queued++, next });
   };
-  // Enough documents ahead for every worker to have a batch running and one waiting.
-  const ahead = pool ? (opts.workers ?? 0) * BATCH * 2 + BATCH : 1;
   const drain = async (keep: number): Promise<void> => {
     while (queue.length > keep) {
       batches?.need(queue[0]!.seq);
@@ -316,6 +299,30 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
 
   try {
+    // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
+    if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
+    corpus = opts.out ? new AtomicFileWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
+    rows = opts.reports ? new Spool(inside(opts.reports, 'index.html')) : undefined;
+    // The stages run in a pool of worker threads when `workers` is 1 or more; what follows a
+    // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
+    // document at a time in input order, whatever order the workers finish in.
+    const running =
+      (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
+        ? new (await loadTinypool())({
+            filename: new URL('./worker.js', import.meta.url).href,
+            minThreads: opts.workers,
+            maxThreads: opts.workers,
+            workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
+          })
+        : undefined;
+    pool = running;
+    // A text file is read by the worker that cleans it: reading and decoding are per-document
+    // work too, and the main thread, which every document waits on in turn, is spared them.
+    batches = running
+      ? new Batcher<WorkerTask, WorkerOutcome>(BATCH, (tasks) => running.run(tasks) as Promise<WorkerOutcome[]>, (err) => ({ error: err.message }))
+      : undefined;
+    // Enough documents ahead for every worker to have a batch running and one waiting.
+    const ahead = running ? (opts.workers ?? 0) * BATCH * 2 + BATCH : 1;
     let lastFile = -1;
     for await (const { file, doc: raw } of source) {
       if (file !== lastFile) {
