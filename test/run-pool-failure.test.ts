@@ -1,6 +1,8 @@
 // A run whose worker pool cannot start fails with the pool's error and leaves no temporary
-// file behind: corpus.jsonl's and the page rows' temporary files are created before the pool
-// and must be removed with it (the pool is replaced by one whose constructor throws).
+// file behind: corpus.jsonl's and the page rows' temporary files must not outlive a pool
+// that fails (tinypool is replaced by a class whose constructor throws). With every stage
+// the scan pass's pool fails first; with normalize alone there is no scan pass, and the
+// cleaning pool fails after the temporary files are open.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -16,14 +18,17 @@ vi.mock('tinypool', () => ({
 }));
 
 describe('a worker pool that cannot start', () => {
-  it('fails the run with its error and leaves no temporary file', async () => {
+  it.each([
+    ['the scan pass', {}],
+    ['the cleaning', { stages: ['normalize'] }],
+  ])('fails the run with its error and leaves no temporary file (%s)', async (_, config) => {
     const work = tempDir();
     const input = join(work, 'in');
     mkdirSync(input);
     for (let i = 0; i < 3; i++) writeFileSync(join(input, `doc-${i}.txt`), `第${i}篇。国家统计局今天发布数据显示，一季度国内生产总值同比增长百分之五点三。\n`);
     const out = join(work, 'out');
     const reports = join(work, 'reports');
-    await expect(runCorpus({ inputs: [input], out, reports, workers: 1, config: {} })).rejects.toThrow('no threads here');
+    await expect(runCorpus({ inputs: [input], out, reports, workers: 1, config })).rejects.toThrow('no threads here');
     const files = readdirSync(work, { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('out') || f.startsWith('reports')).sort()).toEqual(['out', join('out', 'rejected'), 'reports']);
