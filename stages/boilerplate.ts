@@ -24,6 +24,7 @@
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
 import { LiteralFilter, patternNeeds } from './boilerplate/literals.js';
+import { countOf, emptyCounts, Sightings, tallyKeys, type RecurringCounts } from './boilerplate/recurring.js';
 import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
@@ -284,14 +285,13 @@ const KEY_SKIP = /[\s\p{P}\p{S}\d]/u;
 const KEY_SKIP_UNITS = unitsMatching(KEY_SKIP);
 let keyUnits = new Uint16Array(256);
 
-interface RecurringIndex {
-  /** Documents each line key was seen in. */
-  counts: Map<number, number>;
+/** The corpus's line counts (sent to worker threads with the context). */
+function recurringCounts(ctx: CorpusContext): RecurringCounts {
+  return ctx.store('boilerplate.recurring', emptyCounts);
 }
 
-function recurringIndex(ctx: CorpusContext): RecurringIndex {
-  return ctx.store('boilerplate.recurring', () => ({ counts: new Map<number, number>() }));
-}
+/** The lines seen once so far, beside each context's counts: needed only where the scan pass counts (never sent to a worker). */
+const sightingsOf = new WeakMap<RecurringCounts, Sightings>();
 
 function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return bad('nav', REASONS.nav!);
@@ -368,8 +368,10 @@ export const boilerplate: Stage<BoilerplateOptions> = {
   },
 
   tally(summary, _options, ctx) {
-    const { counts } = recurringIndex(ctx);
-    for (const key of summary as number[]) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const counts = recurringCounts(ctx);
+    let sightings = sightingsOf.get(counts);
+    if (!sightings) sightingsOf.set(counts, (sightings = new Sightings()));
+    tallyKeys(counts, sightings, summary as number[]);
   },
 
   apply(doc, o, ctx) {
@@ -382,10 +384,10 @@ export const boilerplate: Stage<BoilerplateOptions> = {
     // Corpus-wide recurrence, for lines that are not body prose.
     const corpus = ctx.scannedDocuments ?? 0;
     if (o.recurringMinCorpus > 0 && corpus >= o.recurringMinCorpus) {
-      const { counts } = recurringIndex(ctx);
+      const counts = recurringCounts(ctx);
       lines.forEach((l, i) => {
         if (v[i]!.cls === 'good' || v[i]!.cls === 'bad') return;
-        const seen = counts.get(lineKey(l.text)) ?? 0;
+        const seen = countOf(counts, lineKey(l.text));
         if (seen >= o.recurringMinDocs) {
           v[i] = bad('recurring-line', `${REASONS['recurring-line']} (seen in ${seen} of ${corpus} documents)`);
         }
