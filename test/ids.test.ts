@@ -45,6 +45,14 @@ describe('IdAllocator', () => {
     expect(ids.allocate('DOC').id).toBe('DOC~3');
     expect(ids.allocate('other')).toEqual({ id: 'other', changed: false });
   });
+
+  it('keeps 300,000 distinct ids as they are and still finds each again, across the table growing', () => {
+    const ids = new IdAllocator();
+    const names = Array.from({ length: 300_000 }, (_, i) => `page-${i}`);
+    for (const n of names) expect(ids.allocate(n).changed).toBe(false);
+    for (const n of names.filter((_, i) => i % 997 === 0)) expect(ids.allocate(n.toUpperCase()).id).toBe(`${n.toUpperCase()}~2`);
+    expect(ids.allocate('page-300000')).toEqual({ id: 'page-300000', changed: false });
+  });
 });
 
 describe('inside', () => {
