@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Hash64Table } from './hashing.js';
 
 // Document ids become file names (<out>/<id>.txt, <reports>/<id>.json), and ids
 // come from scraped data: an id must never name a path outside the output
@@ -33,31 +34,23 @@ export function safeId(raw: string): string {
  * that differ only in case are one file on macOS and Windows.
  */
 export class IdAllocator {
-  private readonly used = new IdHashes();
+  /**
+   * The lower-cased ids handed out, as 64-bit hashes. A Set of the id strings took 61 bytes
+   * an id and holds at most 2^24 entries: a run of 16.7 million documents would have failed
+   * at the next one ("Set maximum size exceeded"). Two ids with one hash (about one chance
+   * in 10^5 among 20 million ids) only give the second a `~2` it did not need.
+   */
+  private readonly used = new Hash64Table();
 
   allocate(raw: string): { id: string; changed: boolean } {
     const base = safeId(raw);
     let id = base;
-    for (let n = 2; !this.used.add(id.toLowerCase()); n++) id = `${base}~${n}`;
+    for (let n = 2; !this.add(id.toLowerCase()); n++) id = `${base}~${n}`;
     return { id, changed: id !== raw };
   }
-}
 
-/**
- * The ids handed out, as 64-bit hashes in an open-addressing table of typed arrays. A Set
- * of the id strings took 61 bytes an id and holds at most 2^24 entries: a run of 16.7
- * million documents would have failed at the next one ("Set maximum size exceeded"). Here a
- * slot is 8 bytes and at most half of them are taken: 16 to 32 bytes an id. Two ids with one
- * hash (about one chance in 10^5 among 20 million ids) only give the second a `~2` it did
- * not need.
- */
-class IdHashes {
-  /** Per slot: the two halves of a hash; (0, 0) is an empty slot. */
-  private slots = new Int32Array(2048);
-  private size = 0;
-
-  /** Adds an id; false when it (or an id with its hash) is there already. */
-  add(id: string): boolean {
+  /** Records an id; false when it (or an id with its hash) was recorded before. */
+  private add(id: string): boolean {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193 ^ id.length;
     for (let i = 0; i < id.length; i++) {
@@ -66,30 +59,6 @@ class IdHashes {
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;
     }
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    if (!this.insert(this.slots, h1, h2)) return false;
-    if (++this.size > this.slots.length / 4) {
-      // Over half full: twice the slots, every hash put again.
-      const old = this.slots;
-      this.slots = new Int32Array(old.length * 2);
-      for (let s = 0; s < old.length; s += 2) if (old[s] !== 0 || old[s + 1] !== 0) this.insert(this.slots, old[s]!, old[s + 1]!);
-    }
-    return true;
-  }
-
-  /** Puts a hash into `slots`; false when it is there already. */
-  private insert(slots: Int32Array, h1: number, h2: number): boolean {
-    const mask = slots.length / 2 - 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
-    for (;;) {
-      const a = slots[2 * i]!;
-      const b = slots[2 * i + 1]!;
-      if (a === 0 && b === 0) break;
-      if (a === h1 && b === h2) return false;
-      i = (i + 1) & mask;
-    }
-    slots[2 * i] = h1;
-    slots[2 * i + 1] = h2;
-    return true;
+    return this.used.swap(h1, h2, 1) === 0;
   }
 }

@@ -24,7 +24,8 @@
 import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
 import { LiteralFilter, patternNeeds } from './boilerplate/literals.js';
-import { countOf, emptyCounts, Sightings, tallyKeys, type RecurringCounts } from './boilerplate/recurring.js';
+import { countOf, Sightings, tallyKeys } from './boilerplate/recurring.js';
+import { Hash64Table } from '../pipeline/hashing.js';
 import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
@@ -285,13 +286,13 @@ const KEY_SKIP = /[\s\p{P}\p{S}\d]/u;
 const KEY_SKIP_UNITS = unitsMatching(KEY_SKIP);
 let keyUnits = new Uint16Array(256);
 
-/** The corpus's line counts (sent to worker threads with the context). */
-function recurringCounts(ctx: CorpusContext): RecurringCounts {
-  return ctx.store('boilerplate.recurring', emptyCounts);
+/** The corpus's line counts, of the lines seen in two documents or more (sent to worker threads with the context). */
+function recurringCounts(ctx: CorpusContext): Hash64Table {
+  return Hash64Table.revive(ctx.store('boilerplate.recurring', () => new Hash64Table()));
 }
 
 /** The lines seen once so far, beside each context's counts: needed only where the scan pass counts (never sent to a worker). */
-const sightingsOf = new WeakMap<RecurringCounts, Sightings>();
+const sightingsOf = new WeakMap<Hash64Table, Sightings>();
 
 function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return bad('nav', REASONS.nav!);

@@ -2,7 +2,8 @@
 // key's count: equal for every key seen in two documents or more, with few false sightings,
 // and usable after a structured clone (how a worker thread receives them).
 import { describe, expect, it } from 'vitest';
-import { countOf, emptyCounts, Sightings, tallyKeys } from '../stages/boilerplate/recurring.js';
+import { Hash64Table } from '../pipeline/hashing.js';
+import { countOf, Sightings, tallyKeys } from '../stages/boilerplate/recurring.js';
 
 /** Mulberry32: the same keys every run. */
 function random(seed: number): () => number {
@@ -26,7 +27,7 @@ describe('recurring-line counts', () => {
     const furniture = keys(300, 1); // lines on many pages
     const body = keys(150_000, 2); // lines of one page each, more than the first filter holds
     const r = random(3);
-    const table = emptyCounts();
+    const table = new Hash64Table();
     const sightings = new Sightings();
     const want = new Map<number, number>();
     for (let d = 0; d < 3000; d++) {
@@ -51,11 +52,11 @@ describe('recurring-line counts', () => {
   });
 
   it('read the same after a structured clone, as a worker thread gets them', () => {
-    const table = emptyCounts();
+    const table = new Hash64Table();
     const sightings = new Sightings();
     const some = keys(5000, 4);
     for (let d = 0; d < 4; d++) tallyKeys(table, sightings, some);
-    const copy = structuredClone(table);
+    const copy = Hash64Table.revive(structuredClone(table));
     for (const k of some) expect(countOf(copy, k)).toBe(4);
     expect(countOf(copy, keys(1, 5)[0]!)).toBe(0);
   });

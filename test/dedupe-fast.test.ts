@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { round3, splitLines } from '../pipeline/text.js';
-import { Hash64Table, MemoryDedupIndex, type Fingerprint } from '../stages/dedupe/corpus-index.js';
+import { Hash64Table } from '../pipeline/hashing.js';
+import { MemoryDedupIndex, type Fingerprint } from '../stages/dedupe/corpus-index.js';
 import { fold, foldCodes } from '../stages/dedupe/fold.js';
 import { fmix32, hash64, shingleHashes } from '../stages/dedupe/hash.js';
 import { signature } from '../stages/dedupe/minhash.js';

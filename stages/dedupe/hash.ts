@@ -2,19 +2,10 @@
 // arithmetic. Two independent 32-bit hashes make the 64-bit keys the corpus
 // index stores (as two numbers in typed arrays, never as strings).
 
-/** MurmurHash3's finaliser: spreads every input bit over the output. */
-export function fmix32(h: number): number {
-  return fmix32i(h) >>> 0;
-}
+import { fmix32 } from '../../pipeline/hashing.js';
 
-/** fmix32 as int32 bits, for loops that stay in integer arithmetic. */
-export function fmix32i(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+// The finaliser lives with the runner's hashing; the dedupe modules take it from here.
+export { fmix32, fmix32i } from '../../pipeline/hashing.js';
 
 /** Murmur3-style mixing of one 32-bit value into a running hash. */
 function mix(h: number, k: number): number {
