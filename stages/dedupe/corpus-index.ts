@@ -7,10 +7,11 @@
 // Memory (in-memory index, defaults: 256 permutations, 32 bands):
 // - signature: 256 × 16 bits = 512 bytes;
 // - exact hash: one slot of a 64-bit open-addressing table (3 × 4 bytes at ≤ 0.7 load) ≈ 17 bytes;
-// - LSH: 32 band keys, each a slot (≈ 17 bytes) plus a chain entry (8 bytes) ≈ 800 bytes;
+// - LSH: 32 band keys, each a slot (≈ 17 bytes; a chain entry of 8 bytes more only for a
+//   key several documents share) ≈ 550 bytes;
 // - the id string; and the tables' free room after each doubling.
-// Measured 1,857 bytes per document at 200,000 (test/eval/dedup-memory.mjs): a million
-// documents in about 1.9 GB. Only kept documents are added; duplicates cost nothing after
+// Measured 1,599 bytes per document at 200,000 (test/eval/dedup-memory.mjs): a million
+// documents in about 1.6 GB. Only kept documents are added; duplicates cost nothing after
 // their check.
 
 import { fmix32 } from './hash.js';
@@ -145,11 +146,15 @@ export class MemoryDedupIndex implements DedupIndex {
     let best = -1;
     let bestSim = -1;
     for (let b = 0; b < bands; b++) {
-      for (let e = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!); e !== 0; ) {
-        const entry = this.entries.chunk(e - 1);
-        const i = this.entries.offset(e - 1);
-        const other = entry[i]!;
-        e = entry[i + 1]!;
+      const v = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!);
+      // One document under the key: the value is that document (+1); several: a chain (see addBands).
+      for (let e = v < 0 ? -v : 0, other = v > 0 ? v - 1 : -1; other >= 0 || e !== 0; other = -1) {
+        if (other < 0) {
+          const entry = this.entries.chunk(e - 1);
+          const i = this.entries.offset(e - 1);
+          other = entry[i]!;
+          e = entry[i + 1]!;
+        }
         if (this.stamps[other] === stamp) continue; // already compared through another band
         this.stamps[other] = stamp;
         const s = similarity(mine, at, this.signatures.chunk(other), this.signatures.offset(other), P);
@@ -165,16 +170,32 @@ export class MemoryDedupIndex implements DedupIndex {
   /**
    * Files kept document `doc` under its band keys (`keys`). Documents without a signature
    * (exact mode) take no space here: no band points at their slot, so it is never read.
+   *
+   * A band key's value is the one document under it (+1), or, once a second document comes,
+   * minus (+1) the head of a chain of entries (document, next entry + 1; 0 ends). Most keys
+   * hold one document (distinct texts), and then need no entry: 8 bytes a band, 256 bytes a
+   * document at the defaults, saved.
    */
   private addBands(doc: number): void {
     for (let b = 0; b < this.params.bands; b++) {
-      const e = this.entryCount++;
-      const head = this.bands.swap(this.keys[2 * b]!, this.keys[2 * b + 1]!, e + 1);
-      const entry = this.entries.chunk(e);
-      const i = this.entries.offset(e);
-      entry[i] = doc;
-      entry[i + 1] = head;
+      const hi = this.keys[2 * b]!;
+      const lo = this.keys[2 * b + 1]!;
+      const before = this.bands.swap(hi, lo, doc + 1);
+      if (before === 0) continue;
+      // A second document under the key: the first moves into the chain, then this one.
+      const next = before > 0 ? this.entry(before - 1, 0) : -before;
+      this.bands.set(hi, lo, -this.entry(doc, next));
     }
+  }
+
+  /** A new chain entry for a document, before entry `next` (+1; 0: none); returns it (+1). */
+  private entry(doc: number, next: number): number {
+    const e = this.entryCount++;
+    const chunk = this.entries.chunk(e);
+    const i = this.entries.offset(e);
+    chunk[i] = doc;
+    chunk[i + 1] = next;
+    return e + 1;
   }
 
   /** Bytes held by the index's arrays (not the id strings). */
