@@ -181,3 +181,28 @@ describe('a run stopped by Ctrl-C or TERM', () => {
     }
   }, 180_000);
 });
+
+describe('lines recurring across a crawl, with worker threads', () => {
+  it('are dropped the same way with the stages on the main thread or in a pool', () => {
+    // A site's hotline between the body's paragraphs: a short line there is a subheading to
+    // every rule but the corpus count (60 documents, above its minimum of 50), which the
+    // pool's threads get from the scan pass by structured clone.
+    const hotline = '本站热线欢迎您来电';
+    const { work, input } = articleCrawl(60, (i, body) => {
+      const lines = body.split('\n');
+      return [`第${i}期`, ...lines.slice(0, 2), hotline, ...lines.slice(2)].join('\n');
+    });
+    const run = (workers: string) => {
+      const out = join(work, `out-${workers}`);
+      const reports = join(work, `rep-${workers}`);
+      expect(zhclean(['run', input, '--out', out, '--reports', reports, '--quiet', '--workers', workers]).status).toBe(0);
+      const recurring = readdirSync(reports)
+        .filter((f) => f.startsWith('doc-'))
+        .filter((f) => JSON.stringify(json(join(reports, f)).stages).includes('"rule":"recurring-line"')).length;
+      return { corpus: readFileSync(join(out, 'corpus.jsonl'), 'utf8'), recurring };
+    };
+    const main = run('0');
+    expect(main.recurring).toBeGreaterThan(40);
+    expect(run('2')).toEqual(main);
+  }, 60_000);
+});
