@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { round3, splitLines } from '../pipeline/text.js';
-import { Hash64Table } from '../pipeline/hashing.js';
+import { fmix32, Hash64Table } from '../pipeline/hashing.js';
 import { MemoryDedupIndex, type Fingerprint } from '../stages/dedupe/corpus-index.js';
 import { fold, foldCodes } from '../stages/dedupe/fold.js';
-import { fmix32, hash64, shingleHashes } from '../stages/dedupe/hash.js';
+import { hash64, shingleHashes } from '../stages/dedupe/hash.js';
 import { signature } from '../stages/dedupe/minhash.js';
 import { repeatedParagraphs, type Drop } from '../stages/dedupe/paragraphs.js';
 import { dedupe, type DedupeOptions } from '../stages/dedupe.js';

@@ -7,9 +7,10 @@
 // (16.7 million distinct lines) ended the scan pass with "Map maximum size exceeded".
 //
 // So a line's first sighting goes into a Bloom filter (3 bytes a line, no count), and only a
-// line seen again gets a count, in an open-addressing table of typed arrays (Hash64Table). A filter may
-// answer "seen" for a line it has not seen: that line's count then starts one too high,
-// which matters only for a line one document short of the rule's threshold and not prose.
+// line seen again gets a count, in the 64-bit hash table of typed arrays the dedup index
+// uses (Hash64Table). A filter may answer "seen" for a line it has not seen: that line's
+// count then starts one too high, which matters only for a line one document short of the
+// rule's threshold and not prose.
 // Measured on random keys: 0.02% of the first 65,536 distinct lines, 0.12% of 1 million,
 // 0.25% of 16 million (test/boilerplate-recurring.test.ts keeps it under 0.2% at 1 million).
 

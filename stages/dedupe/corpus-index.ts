@@ -14,8 +14,7 @@
 // documents in about 1.6 GB. Only kept documents are added; duplicates cost nothing after
 // their check.
 
-import { fmix32 } from './hash.js';
-import { Hash64Table } from '../../pipeline/hashing.js';
+import { fmix32, Hash64Table } from '../../pipeline/hashing.js';
 import { compactInto, similarity } from './minhash.js';
 import { round3 } from '../../pipeline/text.js';
 

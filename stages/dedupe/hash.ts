@@ -4,9 +4,6 @@
 
 import { fmix32 } from '../../pipeline/hashing.js';
 
-// The finaliser lives with the runner's hashing; the dedupe modules take it from here.
-export { fmix32, fmix32i } from '../../pipeline/hashing.js';
-
 /** Murmur3-style mixing of one 32-bit value into a running hash. */
 function mix(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);

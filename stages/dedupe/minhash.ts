@@ -10,7 +10,8 @@
 // Jaccard similarity of the shingle sets, as with P separate permutations,
 // at the cost of one hash per character.
 
-import { fmix32, fmix32i, hashRange, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
+import { fmix32, fmix32i } from '../../pipeline/hashing.js';
+import { hashRange, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
 import { int32Scratch, uint8Scratch } from './scratch.js';
 
 export interface MinHashParams {

@@ -17,7 +17,8 @@
 import { round3 } from '../../pipeline/text.js';
 import type { DedupeOptions } from '../dedupe.js';
 import { astralAt, foldsToItself, foldTables } from './fold.js';
-import { fmix32, ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
+import { fmix32 } from '../../pipeline/hashing.js';
+import { ROLL_BASE, rollOut, SHINGLE_SEED } from './hash.js';
 import { int32Scratch, unitsOf } from './scratch.js';
 
 export interface Drop {
