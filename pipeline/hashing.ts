@@ -1,5 +1,6 @@
-// Hashing shared by the stages and the runner: MurmurHash3's 32-bit finaliser, and an
-// open-addressing table keyed by 64-bit hashes (as two int32 halves, never as strings).
+// Hashing shared by the stages and the runner: MurmurHash3's 32-bit finaliser, and
+// open-addressing tables keyed by 64-bit hashes (as two int32 halves, never as strings)
+// or, where a false match is checked anyway, by 32-bit ones.
 
 /** MurmurHash3's finaliser: spreads every input bit over the output. */
 export function fmix32(h: number): number {
@@ -37,17 +38,6 @@ export class Hash64Table {
   /** Where the probe for a key starts. */
   private home(hi: number, lo: number): number {
     return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-  }
-
-  /**
-   * Reads where the probes for `count` keys (halves in pairs in `keys`) start,
-   * all before any is needed, so that their cache misses overlap. False when
-   * none of those slots is taken: then no key is in the table.
-   */
-  warm(keys: Int32Array, count: number): boolean {
-    let taken = 0;
-    for (let k = 0; k < count; k++) taken |= this.slots[this.home(keys[2 * k]!, keys[2 * k + 1]!) * 3 + 2]!;
-    return taken !== 0;
   }
 
   get(hi: number, lo: number): number {
@@ -96,6 +86,80 @@ export class Hash64Table {
   static revive(table: Hash64Table): Hash64Table {
     if (!(table instanceof Hash64Table)) Object.setPrototypeOf(table, Hash64Table.prototype);
     return table;
+  }
+
+  /** Bytes held by the arrays. */
+  get bytes(): number {
+    return this.slots.length * 4;
+  }
+}
+
+/**
+ * Open addressing from a 32-bit key to an int32 value (0 = absent): Hash64Table with
+ * 8-byte slots instead of 12, for keys where a false match costs only a check that
+ * follows anyway. The dedup index's LSH band keys are such keys: a document found
+ * under a band is compared by its signature before it counts, and 32 band keys per
+ * kept document made the 64-bit table most of the index's memory.
+ */
+export class Hash32Table {
+  /** Per slot: key, value. */
+  private slots = new Int32Array(1024 * 2);
+  private mask = 1023;
+  size = 0;
+
+  /** The slot of a key: where it is, or the empty slot where it would go. */
+  private slot(key: number): number {
+    const t = this.slots;
+    let i = fmix32(key) & this.mask;
+    while (t[i * 2 + 1] !== 0 && t[i * 2] !== key) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /**
+   * Reads where the probes for `count` keys in `keys` start, all before any is needed, so
+   * that their cache misses overlap. False when none of those slots is taken: then no key
+   * is in the table.
+   */
+  warm(keys: Int32Array, count: number): boolean {
+    let taken = 0;
+    for (let k = 0; k < count; k++) taken |= this.slots[(fmix32(keys[k]!) & this.mask) * 2 + 1]!;
+    return taken !== 0;
+  }
+
+  get(key: number): number {
+    return this.slots[this.slot(key | 0) * 2 + 1]!;
+  }
+
+  /** Sets the value for a key; `value` must not be 0. */
+  set(key: number, value: number): void {
+    this.swap(key, value);
+  }
+
+  /** Sets the value for a key (`value` not 0) and returns the one it had (0: none). */
+  swap(key: number, value: number): number {
+    key |= 0;
+    const b = this.slot(key) * 2;
+    const t = this.slots;
+    const before = t[b + 1]!;
+    if (before === 0) {
+      this.size++;
+      t[b] = key;
+    }
+    t[b + 1] = value;
+    if (this.size > this.mask * 0.7) this.grow();
+    return before;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.mask = (this.mask + 1) * 2 - 1;
+    this.slots = new Int32Array((this.mask + 1) * 2);
+    for (let b = 0; b < old.length; b += 2) {
+      if (old[b + 1] === 0) continue;
+      const j = this.slot(old[b]!) * 2;
+      this.slots[j] = old[b]!;
+      this.slots[j + 1] = old[b + 1]!;
+    }
   }
 
   /** Bytes held by the arrays. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { round3, splitLines } from '../pipeline/text.js';
-import { fmix32, Hash64Table } from '../pipeline/hashing.js';
+import { fmix32, Hash32Table } from '../pipeline/hashing.js';
 import { MemoryDedupIndex, type Fingerprint } from '../stages/dedupe/corpus-index.js';
 import { fold, foldCodes } from '../stages/dedupe/fold.js';
 import { hash64, shingleHashes } from '../stages/dedupe/hash.js';
@@ -203,17 +203,13 @@ function referenceSignature(codes: Int32Array, k: number, P: number): number[] |
 class ReferenceIndex {
   ids: string[] = [];
   exact = new Map<string, number>();
-  bands = new Map<string, number[]>();
+  bands = new Map<number, number[]>();
   signatures: Uint16Array[] = [];
   constructor(readonly p: { permutations: number; bands: number; rows: number; threshold: number; near: boolean }) {}
-  bandKey(sig: ArrayLike<number>, b: number): string {
-    let h1 = 0x3c6ef372 ^ b;
-    let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
-    for (let r = b * this.p.rows; r < (b + 1) * this.p.rows; r++) {
-      h1 = fmix32(h1 ^ sig[r]!) + 0x6b43a9b5;
-      h2 = fmix32((h2 + sig[r]!) ^ 0x27d4eb2f);
-    }
-    return `${fmix32(h1)}:${fmix32(h2)}`;
+  bandKey(sig: ArrayLike<number>, b: number): number {
+    let h = 0x3c6ef372 ^ b;
+    for (let r = b * this.p.rows; r < (b + 1) * this.p.rows; r++) h = fmix32(h ^ sig[r]!) + 0x6b43a9b5;
+    return fmix32(h);
   }
   admit(id: string, fp: Fingerprint): { id: string; similarity: number; exact: boolean } | null {
     const key = `${fp.exact[0] >>> 0}:${fp.exact[1] >>> 0}`;
@@ -369,18 +365,52 @@ describe('the fast corpus index', () => {
     );
   });
 
-  it('tells a key absent from a glance at where its probes start', () => {
-    const t = new Hash64Table();
-    const keys = new Int32Array(64);
-    for (let i = 0; i < 32; i++) {
-      keys[2 * i] = fmix32(i);
-      keys[2 * i + 1] = fmix32(i + 1000);
-    }
+  it('tells a band key absent from a glance at where its probes start', () => {
+    const t = new Hash32Table();
+    const keys = new Int32Array(32);
+    for (let i = 0; i < 32; i++) keys[i] = fmix32(i) | 0;
     expect(t.warm(keys, 32)).toBe(false);
-    t.set(keys[10]!, keys[11]!, 7);
+    t.set(keys[10]!, 7);
     expect(t.warm(keys, 32)).toBe(true);
-    expect(t.get(keys[10]!, keys[11]!)).toBe(7);
-    expect(t.swap(keys[10]!, keys[11]!, 9)).toBe(7);
-    expect(t.swap(keys[12]!, keys[13]!, 3)).toBe(0);
+    expect(t.get(keys[10]!)).toBe(7);
+    expect(t.swap(keys[10]!, 9)).toBe(7);
+    expect(t.swap(keys[12]!, 3)).toBe(0);
+    expect(t.get(keys[11]!)).toBe(0);
+  });
+
+  it('keeps every band key and its value as the table grows, key 0 and negative keys too', () => {
+    const t = new Hash32Table();
+    const reference = new Map<number, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const key = i === 0 ? 0 : fmix32(i * 3) | 0;
+      const value = i % 2 === 0 ? i + 1 : -(i + 1);
+      expect(t.swap(key, value)).toBe(reference.get(key) ?? 0);
+      reference.set(key, value);
+    }
+    expect(t.size).toBe(reference.size);
+    for (const [key, value] of reference) expect(t.get(key)).toBe(value);
+  });
+
+  it('keeps a document whose band key another one has by chance: the signatures decide', () => {
+    // Two bands of two rows; band 0's key is a 32-bit hash of two values, so a search of a
+    // few hundred thousand value pairs finds two pairs with one key (the birthday bound).
+    const params = { permutations: 4, bands: 2, rows: 2, threshold: 0.5, near: true };
+    const reference = new ReferenceIndex(params);
+    const seen = new Map<number, number>();
+    let pair: [number, number] | undefined;
+    for (let i = 1; i < 1_000_000 && !pair; i++) {
+      const key = reference.bandKey([i, i * 7], 0);
+      const j = seen.get(key);
+      if (j !== undefined) pair = [j, i];
+      else seen.set(key, i);
+    }
+    expect(pair).toBeDefined();
+    const [a, b] = pair!;
+    const index = new MemoryDedupIndex(params);
+    expect(index.admit('a', { exact: [1, 1], signature: [a, a * 7, 0x10000, 0x20000] })).toBeNull();
+    expect(index.admit('b', { exact: [2, 2], signature: [b, b * 7, 0x30000, 0x40000] })).toBeNull();
+    expect(index.size).toBe(2);
+    // A real near copy of a (three of four values) is still found under the shared key.
+    expect(index.admit('c', { exact: [3, 3], signature: [a, a * 7, 0x10000, 0x50000] })).toEqual({ id: 'a', similarity: 0.75, exact: false });
   });
 });

@@ -7,14 +7,15 @@
 // Memory (in-memory index, defaults: 256 permutations, 32 bands):
 // - signature: 256 × 16 bits = 512 bytes;
 // - exact hash: one slot of a 64-bit open-addressing table (3 × 4 bytes at ≤ 0.7 load) ≈ 17 bytes;
-// - LSH: 32 band keys, each a slot (≈ 17 bytes; a chain entry of 8 bytes more only for a
-//   key several documents share) ≈ 550 bytes;
+// - LSH: 32 band keys of 32 bits, each a slot of a 32-bit table (2 × 4 bytes at ≤ 0.7
+//   load ≈ 11 bytes; a chain entry of 8 bytes more only for a key several documents
+//   share) ≈ 370 bytes;
 // - the id string; and the tables' free room after each doubling.
-// Measured 1,599 bytes per document at 200,000 (test/eval/dedup-memory.mjs): a million
-// documents in about 1.6 GB. Only kept documents are added; duplicates cost nothing after
-// their check.
+// Measured 1,266 bytes per document at 200,000 and 1,123 at a million
+// (test/eval/dedup-memory.mjs): a million documents in about 1.1 GB. Only kept documents
+// are added; duplicates cost nothing after their check.
 
-import { fmix32, Hash64Table } from '../../pipeline/hashing.js';
+import { fmix32, Hash32Table, Hash64Table } from '../../pipeline/hashing.js';
 import { compactInto, similarity } from './minhash.js';
 import { round3 } from '../../pipeline/text.js';
 
@@ -89,7 +90,7 @@ export function bandsProblem(p: Pick<DedupIndexParams, 'bands' | 'rows' | 'permu
 export class MemoryDedupIndex implements DedupIndex {
   private readonly ids: string[] = [];
   private readonly exact = new Hash64Table();
-  private readonly bands = new Hash64Table();
+  private readonly bands = new Hash32Table();
   /** Band chains: per entry, its document and the next entry (+1; 0 ends). */
   private readonly entries = new Chunked((n) => new Int32Array(n), 15, 2);
   private entryCount = 0;
@@ -103,7 +104,7 @@ export class MemoryDedupIndex implements DedupIndex {
   constructor(readonly params: DedupIndexParams) {
     const problem = bandsProblem(params);
     if (problem !== undefined) throw new Error(problem);
-    this.keys = new Int32Array(2 * params.bands);
+    this.keys = new Int32Array(params.bands);
     this.signatures = new Chunked((n) => new Uint16Array(n), 10, params.permutations);
   }
 
@@ -145,7 +146,7 @@ export class MemoryDedupIndex implements DedupIndex {
     let best = -1;
     let bestSim = -1;
     for (let b = 0; b < bands; b++) {
-      const v = this.bands.get(this.keys[2 * b]!, this.keys[2 * b + 1]!);
+      const v = this.bands.get(this.keys[b]!);
       // One document under the key: the value is that document (+1); several: a chain (see addBands).
       for (let e = v < 0 ? -v : 0, other = v > 0 ? v - 1 : -1; other >= 0 || e !== 0; other = -1) {
         if (other < 0) {
@@ -177,13 +178,12 @@ export class MemoryDedupIndex implements DedupIndex {
    */
   private addBands(doc: number): void {
     for (let b = 0; b < this.params.bands; b++) {
-      const hi = this.keys[2 * b]!;
-      const lo = this.keys[2 * b + 1]!;
-      const before = this.bands.swap(hi, lo, doc + 1);
+      const key = this.keys[b]!;
+      const before = this.bands.swap(key, doc + 1);
       if (before === 0) continue;
       // A second document under the key: the first moves into the chain, then this one.
       const next = before > 0 ? this.entry(before - 1, 0) : -before;
-      this.bands.set(hi, lo, -this.entry(doc, next));
+      this.bands.set(key, -this.entry(doc, next));
     }
   }
 
@@ -203,17 +203,17 @@ export class MemoryDedupIndex implements DedupIndex {
   }
 }
 
-/** The 64-bit key of every band, as high and low halves in `keys`: its rows' values hashed with the band number. */
+/**
+ * The 32-bit key of every band, in `keys`: its rows' values hashed with the band number.
+ * Two documents can share a key by chance, not only by sharing the band's rows: a lookup
+ * finds a key of another band content with the chance keys held / 2^32 (0.75% at a million
+ * documents, 32 million keys). That costs one signature comparison, which decides; 64-bit
+ * keys cost half as much memory again for every key held.
+ */
 function bandKeys(sig: ArrayLike<number>, bands: number, rows: number, keys: Int32Array): void {
   for (let b = 0; b < bands; b++) {
-    let h1 = 0x3c6ef372 ^ b;
-    let h2 = 0xa54ff53a ^ Math.imul(b, 0x9e3779b1);
-    for (let r = b * rows; r < (b + 1) * rows; r++) {
-      const v = sig[r]!;
-      h1 = fmix32(h1 ^ v) + 0x6b43a9b5;
-      h2 = fmix32((h2 + v) ^ 0x27d4eb2f);
-    }
-    keys[2 * b] = fmix32(h1);
-    keys[2 * b + 1] = fmix32(h2);
+    let h = 0x3c6ef372 ^ b;
+    for (let r = b * rows; r < (b + 1) * rows; r++) h = fmix32(h ^ sig[r]!) + 0x6b43a9b5;
+    keys[b] = fmix32(h);
   }
 }
