@@ -204,7 +204,7 @@ class ReferenceIndex {
   ids: string[] = [];
   exact = new Map<string, number>();
   bands = new Map<number, number[]>();
-  signatures: Uint16Array[] = [];
+  signatures: Uint8Array[] = [];
   constructor(readonly p: { permutations: number; bands: number; rows: number; threshold: number; near: boolean }) {}
   bandKey(sig: ArrayLike<number>, b: number): number {
     let h = 0x3c6ef372 ^ b;
@@ -216,7 +216,7 @@ class ReferenceIndex {
     const earlier = this.exact.get(key);
     if (earlier !== undefined) return { id: this.ids[earlier]!, similarity: 1, exact: true };
     const sig = this.p.near ? fp.signature : null;
-    const small = sig ? Uint16Array.from(sig, (v) => v >>> 16) : null;
+    const small = sig ? Uint8Array.from(sig, (v) => v & 0xff) : null;
     if (sig && small) {
       let best = -1;
       let bestSim = -1;
@@ -227,7 +227,7 @@ class ReferenceIndex {
           seen.add(doc);
           let same = 0;
           for (let i = 0; i < this.p.permutations; i++) if (small[i] === this.signatures[doc]![i]) same++;
-          const s = same / this.p.permutations;
+          const s = Math.max(0, (same / this.p.permutations - 1 / 256) / (1 - 1 / 256));
           if (s > bestSim || (s === bestSim && doc < best)) {
             best = doc;
             bestSim = s;
@@ -407,10 +407,11 @@ describe('the fast corpus index', () => {
     expect(pair).toBeDefined();
     const [a, b] = pair!;
     const index = new MemoryDedupIndex(params);
-    expect(index.admit('a', { exact: [1, 1], signature: [a, a * 7, 0x10000, 0x20000] })).toBeNull();
-    expect(index.admit('b', { exact: [2, 2], signature: [b, b * 7, 0x30000, 0x40000] })).toBeNull();
+    expect(index.admit('a', { exact: [1, 1], signature: [a, a * 7, 0x11, 0x22] })).toBeNull();
+    expect(index.admit('b', { exact: [2, 2], signature: [b, b * 7, 0x33, 0x44] })).toBeNull();
     expect(index.size).toBe(2);
-    // A real near copy of a (three of four values) is still found under the shared key.
-    expect(index.admit('c', { exact: [3, 3], signature: [a, a * 7, 0x10000, 0x50000] })).toEqual({ id: 'a', similarity: 0.75, exact: false });
+    // A real near copy of a (three of four values) is still found under the shared key:
+    // 3 of 4 agree, less the chance agreement of 8-bit values, (3/4 − 1/256) / (1 − 1/256).
+    expect(index.admit('c', { exact: [3, 3], signature: [a, a * 7, 0x11, 0x55] })).toEqual({ id: 'a', similarity: 0.749, exact: false });
   });
 });

@@ -8,7 +8,7 @@ import { Hash64Table } from '../pipeline/hashing.js';
 import { MemoryDedupIndex } from '../stages/dedupe/corpus-index.js';
 import { fold, foldedString } from '../stages/dedupe/fold.js';
 import { shingleHashes } from '../stages/dedupe/hash.js';
-import { signature } from '../stages/dedupe/minhash.js';
+import { compactInto, signature, similarity } from '../stages/dedupe/minhash.js';
 import { dedupe } from '../stages/dedupe.js';
 import { scoreDecisions, variantCorpus } from './eval/variants.mjs';
 import { fixtureCases, FIXTURES, golden } from './helpers/fixtures.js';
@@ -156,6 +156,26 @@ describe('MinHash signatures', () => {
       [P1, P4],
     ];
     for (const [a, b] of pairs) expect(Math.abs(estimate(a, b) - jaccard(a, b))).toBeLessThan(0.1);
+  });
+
+  it('estimate it from 8-bit values as well, without the bias of chance agreement', () => {
+    const compact = (t: string): Uint8Array => {
+      const out = new Uint8Array(256);
+      compactInto(signature(fold(t).codes, { shingle: 5, permutations: 256 })!, out, 0);
+      return out;
+    };
+    const base = [P1, P2, P3, P4].join('');
+    for (const other of [base, [P1, P2, P3].join(''), [P1, P2].join(''), P4]) {
+      expect(Math.abs(similarity(compact(base), 0, compact(other), 0, 256) - jaccard(base, other))).toBeLessThan(0.1);
+    }
+    // Long unrelated texts: many shingles per bin make every minimum small, so its high bits
+    // would agree by chance; the low bits do not, and the estimate stays near 0.
+    const long = (seed: number): string =>
+      Array.from({ length: 60000 }, (_, i) => {
+        const x = Math.imul(i + seed * 100_003, 0x9e3779b1);
+        return String.fromCharCode(0x4e00 + ((Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0) % 2000));
+      }).join('');
+    expect(similarity(compact(long(1)), 0, compact(long(2)), 0, 256)).toBeLessThan(0.05);
   });
 
   it('give a short text a full signature and an empty one none', () => {

@@ -5,14 +5,14 @@
 // unit a shared store would make atomic.
 //
 // Memory (in-memory index, defaults: 256 permutations, 32 bands):
-// - signature: 256 × 16 bits = 512 bytes;
+// - signature: 256 × 8 bits = 256 bytes;
 // - exact hash: one slot of a 64-bit open-addressing table (3 × 4 bytes at ≤ 0.7 load) ≈ 17 bytes;
 // - LSH: 32 band keys of 32 bits, each a slot of a 32-bit table (2 × 4 bytes at ≤ 0.7
 //   load ≈ 11 bytes; a chain entry of 8 bytes more only for a key several documents
 //   share) ≈ 370 bytes;
 // - the id string; and the tables' free room after each doubling.
-// Measured 1,266 bytes per document at 200,000 and 1,123 at a million
-// (test/eval/dedup-memory.mjs): a million documents in about 1.1 GB. Only kept documents
+// Measured 1,009 bytes per document at 200,000 and 867 at a million
+// (test/eval/dedup-memory.mjs): a million documents in under 1 GiB. Only kept documents
 // are added; duplicates cost nothing after their check.
 
 import { fmix32, Hash32Table, Hash64Table } from '../../pipeline/hashing.js';
@@ -56,7 +56,7 @@ export interface DedupIndex {
  * each page of memory is touched once (a fresh page costs more than the work
  * done in it; doubling and copying touched twice the final memory).
  */
-class Chunked<T extends Int32Array | Uint16Array> {
+class Chunked<T extends Int32Array | Uint8Array> {
   private readonly chunks: T[] = [];
 
   /** Chunks of 2^`shift` units of `unit` elements each. */
@@ -94,8 +94,8 @@ export class MemoryDedupIndex implements DedupIndex {
   /** Band chains: per entry, its document and the next entry (+1; 0 ends). */
   private readonly entries = new Chunked((n) => new Int32Array(n), 15, 2);
   private entryCount = 0;
-  /** The 16-bit signatures, a document after another. */
-  private readonly signatures: Chunked<Uint16Array>;
+  /** The 8-bit signatures, a document after another. */
+  private readonly signatures: Chunked<Uint8Array>;
   private stamp = 0;
   private stamps = new Int32Array(0);
   /** The band keys of the document being admitted. */
@@ -105,7 +105,7 @@ export class MemoryDedupIndex implements DedupIndex {
     const problem = bandsProblem(params);
     if (problem !== undefined) throw new Error(problem);
     this.keys = new Int32Array(params.bands);
-    this.signatures = new Chunked((n) => new Uint16Array(n), 10, params.permutations);
+    this.signatures = new Chunked((n) => new Uint8Array(n), 10, params.permutations);
   }
 
   get size(): number {
@@ -119,7 +119,7 @@ export class MemoryDedupIndex implements DedupIndex {
     const doc = this.ids.length;
     const sig = this.params.near ? fp.signature : null;
     if (sig) {
-      // The 16-bit signature goes where it is kept if the document is, and is compared from there.
+      // The 8-bit signature goes where it is kept if the document is, and is compared from there.
       compactInto(sig, this.signatures.chunk(doc), this.signatures.offset(doc));
       bandKeys(sig, this.params.bands, this.params.rows, this.keys);
       const near = this.bands.warm(this.keys, this.params.bands) ? this.nearest(doc) : null;

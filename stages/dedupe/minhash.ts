@@ -117,14 +117,27 @@ function densify(sig: Int32Array, filled: Uint8Array, P: number): void {
   }
 }
 
-/** The top 16 bits of each value, written to `out` from `at`: enough to estimate similarity (chance agreement 1/65536), half the memory. */
-export function compactInto(sig: ArrayLike<number>, out: Uint16Array, at: number): void {
-  for (let i = 0; i < sig.length; i++) out[at + i] = sig[i]! >>> 16;
+/**
+ * The lowest 8 bits of each value, written to `out` from `at`: b-bit minwise hashing (Li &
+ * König 2010), a quarter of the memory of 32-bit values. The lowest bits, because a
+ * minimum's highest bits are mostly 0 in a bin of many shingles; its lowest are uniform,
+ * so two different minima agree in them by chance 1 time in 256, which `similarity`
+ * takes out.
+ */
+export function compactInto(sig: ArrayLike<number>, out: Uint8Array, at: number): void {
+  for (let i = 0; i < sig.length; i++) out[at + i] = sig[i]! & 0xff;
 }
 
-/** Estimated Jaccard similarity: the share of positions where two compact signatures agree. */
+/** Chance that two different minima agree in their lowest 8 bits. */
+const CHANCE = 1 / 256;
+
+/**
+ * Estimated Jaccard similarity of two compact signatures: positions agree where the minima
+ * are one (probability J) or agree by chance (1/256 of the rest), so J = (share − 1/256) /
+ * (1 − 1/256), and 0 when fewer agree than chance alone gives.
+ */
 export function similarity(a: ArrayLike<number>, aOffset: number, b: ArrayLike<number>, bOffset: number, length: number): number {
   let same = 0;
   for (let i = 0; i < length; i++) if (a[aOffset + i] === b[bOffset + i]) same++;
-  return same / length;
+  return Math.max(0, (same / length - CHANCE) / (1 - CHANCE));
 }
