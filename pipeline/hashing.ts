@@ -1,5 +1,5 @@
-// Hashing shared by the stages and the runner: MurmurHash3's 32-bit finaliser, and
-// open-addressing tables keyed by 64-bit hashes (as two int32 halves, never as strings)
+// Hashing shared by the stages and the runner: MurmurHash3's 32-bit finaliser, and an
+// open-addressing table keyed by 64-bit hashes (as two int32 halves, never as strings)
 // or, where a false match is checked anyway, by 32-bit ones.
 
 /** MurmurHash3's finaliser: spreads every input bit over the output. */
@@ -17,22 +17,35 @@ export function fmix32i(h: number): number {
 }
 
 /**
- * Open addressing from a 64-bit key to an int32 value (0 = absent). A slot's
- * key halves and value sit together in one array: a lookup in a table of
- * millions of band keys is one cache miss, not three.
+ * Open addressing from a hashed key to an int32 value (0 = absent). A slot's key and
+ * value sit together in one array: a lookup in a table of millions of keys is one cache
+ * miss, not three.
+ *
+ * Keys are 64 bits, as two int32 halves `hi` and `lo` (12-byte slots), or 32 bits, `hi`
+ * alone with `lo` 0 (8-byte slots), where a false match costs only a check that follows
+ * anyway: the dedup index's LSH band keys, whose documents are compared by signature
+ * before they count (32 band keys per kept document made 64-bit keys most of the index's
+ * memory).
  */
-export class Hash64Table {
-  /** Per slot: high half, low half, value. */
-  private slots = new Int32Array(1024 * 3);
+export class HashTable {
+  /** Int32s per slot: the key's (hi, lo or hi alone), then the value. */
+  private readonly stride: number;
+  private slots: Int32Array;
   private mask = 1023;
   size = 0;
 
-  /** The slot of a key (int32 halves): where it is, or the empty slot where it would go. */
+  constructor(keyBits: 32 | 64 = 64) {
+    this.stride = keyBits === 64 ? 3 : 2;
+    this.slots = new Int32Array(1024 * this.stride);
+  }
+
+  /** The slot's first int of a key: where it is, or the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
     const t = this.slots;
+    const s = this.stride;
     let i = this.home(hi, lo);
-    while (t[i * 3 + 2] !== 0 && (t[i * 3] !== hi || t[i * 3 + 1] !== lo)) i = (i + 1) & this.mask;
-    return i;
+    while (t[i * s + s - 1] !== 0 && (t[i * s] !== hi || (s === 3 && t[i * s + 1] !== lo))) i = (i + 1) & this.mask;
+    return i * s;
   }
 
   /** Where the probe for a key starts. */
@@ -40,8 +53,21 @@ export class Hash64Table {
     return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
   }
 
-  get(hi: number, lo: number): number {
-    return this.slots[this.slot(hi | 0, lo | 0) * 3 + 2]!;
+  /**
+   * Reads where the probes for `count` keys start (in `keys`, as the table takes them: halves
+   * in pairs, or one int each), all before any is needed, so that their cache misses
+   * overlap. False when none of those slots is taken: then no key is in the table.
+   */
+  warm(keys: Int32Array, count: number): boolean {
+    const s = this.stride;
+    const w = s - 1;
+    let taken = 0;
+    for (let k = 0; k < count; k++) taken |= this.slots[this.home(keys[k * w]!, w === 2 ? keys[k * w + 1]! : 0) * s + w]!;
+    return taken !== 0;
+  }
+
+  get(hi: number, lo = 0): number {
+    return this.slots[this.slot(hi | 0, lo | 0) + this.stride - 1]!;
   }
 
   /** Sets the value for a key; `value` must not be 0. */
@@ -53,29 +79,30 @@ export class Hash64Table {
   swap(hi: number, lo: number, value: number): number {
     hi |= 0;
     lo |= 0;
-    const b = this.slot(hi, lo) * 3;
+    const b = this.slot(hi, lo);
+    const v = b + this.stride - 1;
     const t = this.slots;
-    const before = t[b + 2]!;
+    const before = t[v]!;
     if (before === 0) {
       this.size++;
       t[b] = hi;
-      t[b + 1] = lo;
+      if (this.stride === 3) t[b + 1] = lo;
     }
-    t[b + 2] = value;
+    t[v] = value;
     if (this.size > this.mask * 0.7) this.grow();
     return before;
   }
 
   private grow(): void {
     const old = this.slots;
+    const s = this.stride;
     this.mask = (this.mask + 1) * 2 - 1;
-    this.slots = new Int32Array((this.mask + 1) * 3);
-    for (let b = 0; b < old.length; b += 3) {
-      if (old[b + 2] === 0) continue;
-      const j = this.slot(old[b]!, old[b + 1]!) * 3;
-      this.slots[j] = old[b]!;
-      this.slots[j + 1] = old[b + 1]!;
-      this.slots[j + 2] = old[b + 2]!;
+    this.slots = new Int32Array((this.mask + 1) * s);
+    for (let b = 0; b < old.length; b += s) {
+      if (old[b + s - 1] === 0) continue;
+      const lo = s === 3 ? old[b + 1]! : 0;
+      const j = this.slot(old[b]!, lo);
+      for (let k = 0; k < s; k++) this.slots[j + k] = old[b + k]!;
     }
   }
 
@@ -83,83 +110,9 @@ export class Hash64Table {
    * The table again after a structured clone (how a worker thread receives the corpus
    * context), which keeps an object's fields but not its class.
    */
-  static revive(table: Hash64Table): Hash64Table {
-    if (!(table instanceof Hash64Table)) Object.setPrototypeOf(table, Hash64Table.prototype);
+  static revive(table: HashTable): HashTable {
+    if (!(table instanceof HashTable)) Object.setPrototypeOf(table, HashTable.prototype);
     return table;
-  }
-
-  /** Bytes held by the arrays. */
-  get bytes(): number {
-    return this.slots.length * 4;
-  }
-}
-
-/**
- * Open addressing from a 32-bit key to an int32 value (0 = absent): Hash64Table with
- * 8-byte slots instead of 12, for keys where a false match costs only a check that
- * follows anyway. The dedup index's LSH band keys are such keys: a document found
- * under a band is compared by its signature before it counts, and 32 band keys per
- * kept document made the 64-bit table most of the index's memory.
- */
-export class Hash32Table {
-  /** Per slot: key, value. */
-  private slots = new Int32Array(1024 * 2);
-  private mask = 1023;
-  size = 0;
-
-  /** The slot of a key: where it is, or the empty slot where it would go. */
-  private slot(key: number): number {
-    const t = this.slots;
-    let i = fmix32(key) & this.mask;
-    while (t[i * 2 + 1] !== 0 && t[i * 2] !== key) i = (i + 1) & this.mask;
-    return i;
-  }
-
-  /**
-   * Reads where the probes for `count` keys in `keys` start, all before any is needed, so
-   * that their cache misses overlap. False when none of those slots is taken: then no key
-   * is in the table.
-   */
-  warm(keys: Int32Array, count: number): boolean {
-    let taken = 0;
-    for (let k = 0; k < count; k++) taken |= this.slots[(fmix32(keys[k]!) & this.mask) * 2 + 1]!;
-    return taken !== 0;
-  }
-
-  get(key: number): number {
-    return this.slots[this.slot(key | 0) * 2 + 1]!;
-  }
-
-  /** Sets the value for a key; `value` must not be 0. */
-  set(key: number, value: number): void {
-    this.swap(key, value);
-  }
-
-  /** Sets the value for a key (`value` not 0) and returns the one it had (0: none). */
-  swap(key: number, value: number): number {
-    key |= 0;
-    const b = this.slot(key) * 2;
-    const t = this.slots;
-    const before = t[b + 1]!;
-    if (before === 0) {
-      this.size++;
-      t[b] = key;
-    }
-    t[b + 1] = value;
-    if (this.size > this.mask * 0.7) this.grow();
-    return before;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.mask = (this.mask + 1) * 2 - 1;
-    this.slots = new Int32Array((this.mask + 1) * 2);
-    for (let b = 0; b < old.length; b += 2) {
-      if (old[b + 1] === 0) continue;
-      const j = this.slot(old[b]!) * 2;
-      this.slots[j] = old[b]!;
-      this.slots[j + 1] = old[b + 1]!;
-    }
   }
 
   /** Bytes held by the arrays. */

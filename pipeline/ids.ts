@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Hash64Table } from './hashing.js';
+import { HashTable } from './hashing.js';
 
 // Document ids become file names (<out>/<id>.txt, <reports>/<id>.json), and ids
 // come from scraped data: an id must never name a path outside the output
@@ -40,7 +40,7 @@ export class IdAllocator {
    * at the next one ("Set maximum size exceeded"). Two ids with one hash (about one chance
    * in 10^5 among 20 million ids) only give the second a `~2` it did not need.
    */
-  private readonly used = new Hash64Table();
+  private readonly used = new HashTable();
 
   allocate(raw: string): { id: string; changed: boolean } {
     const base = safeId(raw);

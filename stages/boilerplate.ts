@@ -25,7 +25,7 @@ import { Changes } from '../pipeline/changes.js';
 import { readPatterns, readWords } from '../pipeline/tables.js';
 import { LiteralFilter, patternNeeds } from './boilerplate/literals.js';
 import { countOf, Sightings, tallyKeys } from './boilerplate/recurring.js';
-import { Hash64Table } from '../pipeline/hashing.js';
+import { HashTable } from '../pipeline/hashing.js';
 import { charCount, dropRange, isHan, isSpace, splitLines, unitTable, unitsMatching } from '../pipeline/text.js';
 import type { CorpusContext, Stage } from '../pipeline/types.js';
 
@@ -287,12 +287,12 @@ const KEY_SKIP_UNITS = unitsMatching(KEY_SKIP);
 let keyUnits = new Uint16Array(256);
 
 /** The corpus's line counts, of the lines seen in two documents or more (sent to worker threads with the context). */
-function recurringCounts(ctx: CorpusContext): Hash64Table {
-  return Hash64Table.revive(ctx.store('boilerplate.recurring', () => new Hash64Table()));
+function recurringCounts(ctx: CorpusContext): HashTable {
+  return HashTable.revive(ctx.store('boilerplate.recurring', () => new HashTable()));
 }
 
 /** The lines seen once so far, beside each context's counts: needed only where the scan pass counts (never sent to a worker). */
-const sightingsOf = new WeakMap<Hash64Table, Sightings>();
+const sightingsOf = new WeakMap<HashTable, Sightings>();
 
 function firstClass(line: string, f: Features, o: BoilerplateOptions): Verdict {
   if (isNav(line)) return bad('nav', REASONS.nav!);

@@ -2,7 +2,7 @@
 // key's count: equal for every key seen in two documents or more, with few false sightings,
 // and usable after a structured clone (how a worker thread receives them).
 import { describe, expect, it } from 'vitest';
-import { Hash64Table } from '../pipeline/hashing.js';
+import { HashTable } from '../pipeline/hashing.js';
 import { countOf, Sightings, tallyKeys } from '../stages/boilerplate/recurring.js';
 
 /** Mulberry32: the same keys every run. */
@@ -27,7 +27,7 @@ describe('recurring-line counts', () => {
     const furniture = keys(300, 1); // lines on many pages
     const body = keys(150_000, 2); // lines of one page each, more than the first filter holds
     const r = random(3);
-    const table = new Hash64Table();
+    const table = new HashTable();
     const sightings = new Sightings();
     const want = new Map<number, number>();
     for (let d = 0; d < 3000; d++) {
@@ -52,11 +52,11 @@ describe('recurring-line counts', () => {
   });
 
   it('read the same after a structured clone, as a worker thread gets them', () => {
-    const table = new Hash64Table();
+    const table = new HashTable();
     const sightings = new Sightings();
     const some = keys(5000, 4);
     for (let d = 0; d < 4; d++) tallyKeys(table, sightings, some);
-    const copy = Hash64Table.revive(structuredClone(table));
+    const copy = HashTable.revive(structuredClone(table));
     for (const k of some) expect(countOf(copy, k)).toBe(4);
     expect(countOf(copy, keys(1, 5)[0]!)).toBe(0);
   });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { round3, splitLines } from '../pipeline/text.js';
-import { fmix32, Hash32Table } from '../pipeline/hashing.js';
+import { fmix32, HashTable } from '../pipeline/hashing.js';
 import { MemoryDedupIndex, type Fingerprint } from '../stages/dedupe/corpus-index.js';
 import { fold, foldCodes } from '../stages/dedupe/fold.js';
 import { hash64, shingleHashes } from '../stages/dedupe/hash.js';
@@ -366,25 +366,25 @@ describe('the fast corpus index', () => {
   });
 
   it('tells a band key absent from a glance at where its probes start', () => {
-    const t = new Hash32Table();
+    const t = new HashTable(32);
     const keys = new Int32Array(32);
     for (let i = 0; i < 32; i++) keys[i] = fmix32(i) | 0;
     expect(t.warm(keys, 32)).toBe(false);
-    t.set(keys[10]!, 7);
+    t.set(keys[10]!, 0, 7);
     expect(t.warm(keys, 32)).toBe(true);
     expect(t.get(keys[10]!)).toBe(7);
-    expect(t.swap(keys[10]!, 9)).toBe(7);
-    expect(t.swap(keys[12]!, 3)).toBe(0);
+    expect(t.swap(keys[10]!, 0, 9)).toBe(7);
+    expect(t.swap(keys[12]!, 0, 3)).toBe(0);
     expect(t.get(keys[11]!)).toBe(0);
   });
 
   it('keeps every band key and its value as the table grows, key 0 and negative keys too', () => {
-    const t = new Hash32Table();
+    const t = new HashTable(32);
     const reference = new Map<number, number>();
     for (let i = 0; i < 50_000; i++) {
       const key = i === 0 ? 0 : fmix32(i * 3) | 0;
       const value = i % 2 === 0 ? i + 1 : -(i + 1);
-      expect(t.swap(key, value)).toBe(reference.get(key) ?? 0);
+      expect(t.swap(key, 0, value)).toBe(reference.get(key) ?? 0);
       reference.set(key, value);
     }
     expect(t.size).toBe(reference.size);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../pipeline/pipeline.js';
 import type { CleanResult } from '../pipeline/types.js';
-import { Hash64Table } from '../pipeline/hashing.js';
+import { HashTable } from '../pipeline/hashing.js';
 import { MemoryDedupIndex } from '../stages/dedupe/corpus-index.js';
 import { fold, foldedString } from '../stages/dedupe/fold.js';
 import { shingleHashes } from '../stages/dedupe/hash.js';
@@ -186,7 +186,7 @@ describe('MinHash signatures', () => {
 
 describe('the corpus index', () => {
   it('keeps 64-bit keys apart that agree in one half', () => {
-    const t = new Hash64Table();
+    const t = new HashTable();
     for (let i = 1; i <= 5000; i++) {
       t.set(i, 7, i);
       t.set(7, i, i + 10000);

@@ -6,8 +6,8 @@
 //
 // Memory (in-memory index, defaults: 256 permutations, 32 bands):
 // - signature: 256 × 8 bits = 256 bytes;
-// - exact hash: one slot of a 64-bit open-addressing table (3 × 4 bytes at ≤ 0.7 load) ≈ 17 bytes;
-// - LSH: 32 band keys of 32 bits, each a slot of a 32-bit table (2 × 4 bytes at ≤ 0.7
+// - exact hash: one slot of an open-addressing table of 64-bit keys (3 × 4 bytes at ≤ 0.7 load) ≈ 17 bytes;
+// - LSH: 32 band keys of 32 bits, each a slot of a table of 32-bit keys (2 × 4 bytes at ≤ 0.7
 //   load ≈ 11 bytes; a chain entry of 8 bytes more only for a key several documents
 //   share) ≈ 370 bytes;
 // - the id string; and the tables' free room after each doubling.
@@ -15,7 +15,7 @@
 // (test/eval/dedup-memory.mjs): a million documents in under 1 GiB. Only kept documents
 // are added; duplicates cost nothing after their check.
 
-import { fmix32, Hash32Table, Hash64Table } from '../../pipeline/hashing.js';
+import { fmix32, HashTable } from '../../pipeline/hashing.js';
 import { compactInto, similarity } from './minhash.js';
 import { round3 } from '../../pipeline/text.js';
 
@@ -89,8 +89,8 @@ export function bandsProblem(p: Pick<DedupIndexParams, 'bands' | 'rows' | 'permu
 
 export class MemoryDedupIndex implements DedupIndex {
   private readonly ids: string[] = [];
-  private readonly exact = new Hash64Table();
-  private readonly bands = new Hash32Table();
+  private readonly exact = new HashTable();
+  private readonly bands = new HashTable(32);
   /** Band chains: per entry, its document and the next entry (+1; 0 ends). */
   private readonly entries = new Chunked((n) => new Int32Array(n), 15, 2);
   private entryCount = 0;
@@ -179,11 +179,11 @@ export class MemoryDedupIndex implements DedupIndex {
   private addBands(doc: number): void {
     for (let b = 0; b < this.params.bands; b++) {
       const key = this.keys[b]!;
-      const before = this.bands.swap(key, doc + 1);
+      const before = this.bands.swap(key, 0, doc + 1);
       if (before === 0) continue;
       // A second document under the key: the first moves into the chain, then this one.
       const next = before > 0 ? this.entry(before - 1, 0) : -before;
-      this.bands.set(key, -this.entry(doc, next));
+      this.bands.set(key, 0, -this.entry(doc, next));
     }
   }
 
