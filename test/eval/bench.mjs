@@ -18,23 +18,16 @@
 // The corpus is varied so that dedup does not make it trivial: every document keeps a
 // source page's header and footer lines and takes its body paragraphs from several
 // pages, chosen by a seeded generator, so documents share few paragraphs.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crawlDocument, root, sourcePages, timed } from './crawl.mjs';
 import { prng } from './variants.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const mb = Number(args[args.indexOf('--mb') + 1] ?? 40) || 40;
-
-const shared = join(root, '../shared/datasets/magic-html-zh/input');
-const pageDir = existsSync(shared) ? shared : join(root, 'test/fixtures/magic-html-zh/gold');
-const pages = [
-  ...readdirSync(join(root, 'seeds')).map((f) => readFileSync(join(root, 'seeds', f), 'utf8')),
-  ...readdirSync(pageDir).map((f) => readFileSync(join(pageDir, f), 'utf8')),
-].map((t) => t.split('\n'));
-const bodies = pages.flatMap((lines) => lines.filter((l) => l.length >= 40));
+const sources = sourcePages();
 
 const dirArg = args.indexOf('--dir');
 const base = dirArg !== -1 ? args[dirArg + 1] : existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -46,11 +39,7 @@ const random = prng(40);
 let bytes = 0;
 let docs = 0;
 while (bytes < mb * 1_000_000) {
-  const page = pages[Math.floor(random() * pages.length)];
-  const head = page.slice(0, 4);
-  const foot = page.slice(-4);
-  const body = Array.from({ length: 8 + Math.floor(random() * 16) }, () => bodies[Math.floor(random() * bodies.length)]);
-  const text = [...head, ...body, ...foot].join('\n');
+  const text = crawlDocument(random, sources);
   const file = join(corpus, `doc-${String(docs).padStart(6, '0')}.txt`);
   writeFileSync(file, text);
   appendFileSync(joined, `${text}\n`);
@@ -60,14 +49,6 @@ while (bytes < mb * 1_000_000) {
 const MB = bytes / 1e6;
 console.log(`corpus: ${docs} documents, ${MB.toFixed(1)} MB (UTF-8) in ${corpus}`);
 const workers = args.includes('--workers') ? ['--workers', args[args.indexOf('--workers') + 1]] : [];
-
-/** Runs a command under GNU time: wall seconds, CPU seconds (user + sys), peak RSS in MB. */
-function timed(cmd, cmdArgs, env = process.env) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26, env });
-  const last = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return { wall: last[0], cpu: last[1] + last[2], rssMB: last[3] / 1024 };
-}
 
 const runsArg = args.indexOf('--runs');
 const runs = runsArg !== -1 ? Math.max(1, Number(args[runsArg + 1]) || 1) : 1;
