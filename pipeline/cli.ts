@@ -14,6 +14,9 @@ import { ProgressBar } from './progress.js';
 import { runCorpus } from './run.js';
 import { STAGES } from '../stages/index.js';
 
+/** Most worker threads by default: more cannot go faster than the main thread (see defaultWorkers). */
+export const MAX_DEFAULT_WORKERS = 4;
+
 class UsageError extends Error {}
 
 const MAIN_HELP = `zhclean — clean scraped Chinese text into a corpus
@@ -46,7 +49,8 @@ Options:
                       (default: output)
   --reports DIR       DIR/<id>.json, DIR/summary.json, DIR/index.html (default: reports)
   --workers N         worker threads for the stages; 0 runs them on the main thread (default:
-                      one fewer than the cores from three cores up, else 0; here ${defaultWorkers()})
+                      one fewer than the cores from three cores up, at most ${MAX_DEFAULT_WORKERS}, else 0;
+                      here ${defaultWorkers()})
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
   --config FILE       JSON: {"stages": [...], "options": {"<stage>": {...}}}
   --resume            continue an interrupted run into the same --out and --reports:
@@ -95,17 +99,26 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 }
 
 /**
- * Worker threads by default. The main thread makes the corpus decisions and writes every
- * document in input order, so it keeps a core busy: with three cores or more, one worker
- * per remaining core. With two, the pool costs more than it gives (measured with
- * `npm run bench` on 40 MB, two runs each: the main thread alone 11.3-12.1 s wall and
- * 13.3-13.9 s CPU; one worker 15.6-16.4 s and 19.7-20.4 s; two workers 12.2-12.6 s and
- * 20.3-21.2 s): each document's results are copied between threads, and every thread
- * compiles the stages anew, so the stages stay on the main thread.
+ * Worker threads by default for this many cores. The main thread makes the corpus decisions
+ * and writes every document in input order, so it keeps a core busy: with three cores or
+ * more, one worker per remaining core, up to MAX_DEFAULT_WORKERS.
+ *
+ * The cap: that main-thread work is the ceiling of a run. Measured per 40 MB of the
+ * benchmark (one run each of `--workers 1` and `2`, twice; thread CPU from
+ * test/eval/thread-cpu.cjs): the main thread took 2.8-3.2 s with workers against 5.7-6.1 s
+ * alone, and the worker threads 5.1-5.9 s in all. So two workers keep the main thread
+ * busy, no number of them makes a run much more than twice as fast, and each one past that
+ * adds only its memory (81-90 MB of peak RSS a worker) and its compiling; four leaves room
+ * for slower (shared, hyper-threaded) cores. `--workers N` sets any number.
+ *
+ * With two cores, the pool costs more than it gives (measured with `npm run bench` on 40
+ * MB, two runs each: the main thread alone 11.3-12.1 s wall and 13.3-13.9 s CPU; one
+ * worker 15.6-16.4 s and 19.7-20.4 s; two workers 12.2-12.6 s and 20.3-21.2 s): each
+ * document's results are copied between threads, and every thread compiles the stages
+ * anew, so the stages stay on the main thread.
  */
-function defaultWorkers(): number {
-  const cores = availableParallelism();
-  return cores <= 2 ? 0 : cores - 1;
+export function defaultWorkers(cores = availableParallelism()): number {
+  return cores <= 2 ? 0 : Math.min(cores - 1, MAX_DEFAULT_WORKERS);
 }
 
 async function cmdRun(args: string[]): Promise<number> {

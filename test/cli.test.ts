@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeLegacy } from './helpers/legacy-encode.js';
 import { spawnSync } from 'node:child_process';
 import { BIN, ROOT, tempDir, zhclean } from './helpers/cli.js';
+import { defaultWorkers } from '../pipeline/cli.js';
 
 const SEED_IDS = readdirSync(join(ROOT, 'seeds'))
   .filter((f) => f.endsWith('.txt'))
@@ -327,6 +328,11 @@ describe('zhclean usage', () => {
     const r = zhclean(args);
     expect(r.status).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(50);
+  });
+
+  it('runs the stages on the main thread on two cores, then one worker a core beyond the first, up to four', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map((cores) => defaultWorkers(cores))).toEqual([0, 0, 2, 3, 4, 4, 4]);
+    expect(zhclean(['run', '--help']).stdout).toMatch(/at most 4, else 0;\s+here \d+\)/);
   });
 
   it('a missing input is a failure (exit 1), not a usage error', () => {
