@@ -48,6 +48,11 @@ export class HashTable {
     return i * s;
   }
 
+  /** A key's low half as the table keys it: none with 32-bit keys (a `lo` given is left out, not hashed). */
+  private low(lo: number): number {
+    return this.stride === 3 ? lo | 0 : 0;
+  }
+
   /** Where the probe for a key starts. */
   private home(hi: number, lo: number): number {
     return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
@@ -67,7 +72,7 @@ export class HashTable {
   }
 
   get(hi: number, lo = 0): number {
-    return this.slots[this.slot(hi | 0, lo | 0) + this.stride - 1]!;
+    return this.slots[this.slot(hi | 0, this.low(lo)) + this.stride - 1]!;
   }
 
   /** Sets the value for a key; `value` must not be 0. */
@@ -78,7 +83,7 @@ export class HashTable {
   /** Sets the value for a key (`value` not 0) and returns the one it had (0: none). */
   swap(hi: number, lo: number, value: number): number {
     hi |= 0;
-    lo |= 0;
+    lo = this.low(lo);
     const b = this.slot(hi, lo);
     const v = b + this.stride - 1;
     const t = this.slots;

@@ -158,7 +158,16 @@ describe('MinHash signatures', () => {
     for (const [a, b] of pairs) expect(Math.abs(estimate(a, b) - jaccard(a, b))).toBeLessThan(0.1);
   });
 
-  it('estimate it from 8-bit values as well, without the bias of chance agreement', () => {
+  it('estimate it from their lowest 8 bits as well, with the chance agreement of 8-bit values taken out', () => {
+    // k of 256 positions agreeing: 1 of them is what chance gives, so the estimate is (k − 1) / 255.
+    const a = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const agreeing = (k: number): Uint8Array => a.map((v, i) => (i < k ? v : (v + 1) & 0xff));
+    expect(similarity(a, 0, agreeing(256), 0, 256)).toBe(1);
+    expect(similarity(a, 0, agreeing(205), 0, 256)).toBe(0.8);
+    expect(similarity(a, 0, agreeing(128), 0, 256)).toBeCloseTo(127 / 255, 12);
+    expect(similarity(a, 0, agreeing(1), 0, 256)).toBe(0);
+    expect(similarity(a, 0, agreeing(0), 0, 256)).toBe(0);
+
     const compact = (t: string): Uint8Array => {
       const out = new Uint8Array(256);
       compactInto(signature(fold(t).codes, { shingle: 5, permutations: 256 })!, out, 0);
@@ -169,7 +178,7 @@ describe('MinHash signatures', () => {
       expect(Math.abs(similarity(compact(base), 0, compact(other), 0, 256) - jaccard(base, other))).toBeLessThan(0.1);
     }
     // Long unrelated texts: many shingles per bin make every minimum small, so its high bits
-    // would agree by chance; the low bits do not, and the estimate stays near 0.
+    // would agree by chance (106 of 256 here); the low bits do not, and the estimate stays near 0.
     const long = (seed: number): string =>
       Array.from({ length: 60000 }, (_, i) => {
         const x = Math.imul(i + seed * 100_003, 0x9e3779b1);

@@ -206,9 +206,10 @@ export class MemoryDedupIndex implements DedupIndex {
 /**
  * The 32-bit key of every band, in `keys`: its rows' values hashed with the band number.
  * Two documents can share a key by chance, not only by sharing the band's rows: a lookup
- * finds a key of another band content with the chance keys held / 2^32 (0.75% at a million
- * documents, 32 million keys). That costs one signature comparison, which decides; 64-bit
- * keys cost half as much memory again for every key held.
+ * finds a key of another band content with the chance keys held / 2^32 (1 in 134 at a
+ * million documents, 32 million keys; a fifth of the documents then meet one in their 32
+ * lookups). That costs comparing the signatures of the documents under it, which decide;
+ * 64-bit keys cost half as much memory again for every key held.
  */
 function bandKeys(sig: ArrayLike<number>, bands: number, rows: number, keys: Int32Array): void {
   for (let b = 0; b < bands; b++) {

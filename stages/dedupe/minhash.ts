@@ -125,11 +125,14 @@ function densify(sig: Int32Array, filled: Uint8Array, P: number): void {
  * takes out.
  */
 export function compactInto(sig: ArrayLike<number>, out: Uint8Array, at: number): void {
-  for (let i = 0; i < sig.length; i++) out[at + i] = sig[i]! & 0xff;
+  for (let i = 0; i < sig.length; i++) out[at + i] = sig[i]! & COMPACT_MASK;
 }
 
-/** Chance that two different minima agree in their lowest 8 bits. */
-const CHANCE = 1 / 256;
+/** The bits of a value that `compactInto` keeps (a Uint8Array holds them). */
+const COMPACT_BITS = 8;
+const COMPACT_MASK = (1 << COMPACT_BITS) - 1;
+/** Chance that two different minima agree in those bits. */
+const CHANCE = 1 / (1 << COMPACT_BITS);
 
 /**
  * Estimated Jaccard similarity of two compact signatures: positions agree where the minima

@@ -23,15 +23,17 @@ const HAN = '的一是在不了有和人这中大为上个国我以要他时来�
 /**
  * One document: a page's first and last four lines (its header and footer) around 8 to 23
  * body paragraphs drawn from all pages by `random`. With `unique`, 4 to 9 random Han
- * characters go into each paragraph at a random place: a crawl's body text is mostly seen
- * once, where the benchmark's documents reuse a few thousand paragraphs.
+ * characters go into each paragraph at a random place (never inside a surrogate pair), so
+ * that every body line is new, as a crawl's body lines mostly are, where the benchmark's
+ * documents reuse a few thousand paragraphs. Most of a paragraph's text still repeats.
  */
 export function crawlDocument(random, { pages, bodies }, unique = false) {
   const page = pages[Math.floor(random() * pages.length)];
   const pick = () => {
     const body = bodies[Math.floor(random() * bodies.length)];
     if (!unique) return body;
-    const at = Math.floor(random() * body.length);
+    let at = Math.floor(random() * body.length);
+    if (at > 0 && (body.charCodeAt(at - 1) & 0xfc00) === 0xd800) at--;
     let insert = '';
     for (let n = 4 + Math.floor(random() * 6); n > 0; n--) insert += HAN[Math.floor(random() * HAN.length)];
     return body.slice(0, at) + insert + body.slice(at);

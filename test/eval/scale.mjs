@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Scaling on a crawl-like corpus (the figures in the README's Performance section). The
 // benchmark's documents reuse a few thousand body paragraphs, so it cannot show what grows
-// with a crawl's distinct text: here every body paragraph is made unique (crawl.mjs). For
-// each size, the documents go to one JSONL file and the built CLI cleans it with all
-// stages: wall and CPU time, peak RSS, and the time per 40 MB, whose fall from one size to
-// the next is the fixed part of a run (starting, compiling, loading tables) spreading out.
+// with a crawl's distinct lines: here every body line is new (crawl.mjs puts a few random
+// characters into each paragraph). For each size, the documents go to one JSONL file and
+// the built CLI cleans it with all stages: wall and CPU time, peak RSS, and the time per
+// 40 MB, to compare across sizes (a fixed part of a run would make it fall as they grow).
 //
 //   npm run build && node test/eval/scale.mjs 40 200 400     sizes in MB
 //   node test/eval/scale.mjs --dir /some/disk 40              where the files go (default /dev/shm)
