@@ -106,10 +106,11 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
  * The cap: that main-thread work is the ceiling of a run. Measured per 40 MB of the
  * benchmark (one run each of `--workers 1` and `2`, twice; thread CPU from
  * test/eval/thread-cpu.cjs): the main thread took 2.8-3.2 s with workers against 5.7-6.1 s
- * alone, and the worker threads 5.1-5.9 s in all. So two workers keep the main thread
- * busy, no number of them makes a run much more than twice as fast, and each one past that
- * adds only its memory (81-90 MB of peak RSS a worker) and its compiling; four leaves room
- * for slower (shared, hyper-threaded) cores. `--workers N` sets any number.
+ * alone, and the worker threads 5.1-5.9 s in all with one worker (6.3-7.4 s with two, each
+ * compiling the stages). So two workers keep the main thread busy, no number of them makes
+ * a run much more than twice as fast, and each one past that adds only its memory (81-90 MB
+ * of peak RSS a worker) and its compiling; four leaves room for slower (shared,
+ * hyper-threaded) cores. `--workers N` sets any number.
  *
  * With two cores, the pool costs more than it gives (measured with `npm run bench` on 40
  * MB, two runs each: the main thread alone 11.3-12.1 s wall and 13.3-13.9 s CPU; one
