@@ -260,9 +260,3 @@ Characters ${summary.chars.in} in, ${summary.chars.out} out. ${(summary.ms / 100
 export function rowJson(row: IndexRow, first: boolean): string {
   return first ? scriptJson(row) : `,${scriptJson(row)}`;
 }
-
-/** The whole page from rows in memory (a run spools its rows instead: see `indexFrame`). */
-export function renderIndex(summary: RunSummary, rows: readonly IndexRow[]): string {
-  const { head, tail } = indexFrame(summary);
-  return head + rows.map((row, i) => rowJson(row, i === 0)).join('') + tail;
-}

@@ -2,7 +2,7 @@
 // of, and that parses back to the same value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeForScript, renderIndex, scriptJson, type IndexRow } from '../pipeline/report-index.js';
+import { escapeForScript, indexFrame, rowJson, scriptJson, type IndexRow } from '../pipeline/report-index.js';
 import type { RunSummary } from '../pipeline/run.js';
 
 /** The plain definition the fast loop must match. */
@@ -32,7 +32,13 @@ describe('scriptJson', () => {
   });
 });
 
-describe('renderIndex', () => {
+/** The whole page as a run writes it: the frame's head, each row's piece in order, the tail. */
+function renderIndex(summary: RunSummary, rows: readonly IndexRow[]): string {
+  const { head, tail } = indexFrame(summary);
+  return head + rows.map((row, i) => rowJson(row, i === 0)).join('') + tail;
+}
+
+describe('the report page', () => {
   const summary: RunSummary = {
     zhclean: '0', startedAt: '', finishedAt: '', ms: 1, inputs: [], out: '/c/out', reports: '/c/reports',
     documents: { total: 2, kept: 1, rejected: 1 }, resumed: 0, failed: 0, failures: [], chars: { in: 9, out: 4 },
