@@ -86,7 +86,7 @@ function addToFilter(bits: Int32Array, block: number, seed: number): void {
 export function tallyKeys(counts: HashTable, sightings: Sightings, keys: readonly number[]): void {
   for (const key of keys) {
     if (key === 0 || !sightings.see(key)) continue;
-    const n = counts.get(high(key), low(key));
+    const n = countOf(counts, key);
     counts.set(high(key), low(key), n === 0 ? 2 : n + 1);
   }
 }
