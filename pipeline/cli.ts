@@ -48,7 +48,7 @@ Options:
   --out DIR           cleaned text: DIR/<id>.txt, DIR/rejected/<id>.txt, DIR/corpus.jsonl
                       (default: output)
   --reports DIR       DIR/<id>.json, DIR/summary.json, DIR/index.html (default: reports)
-  --workers N         worker threads for the stages; 0 runs them on the main thread (default:
+  --workers N         worker threads that clean and write documents; 0: the main thread (default:
                       one fewer than the cores from three cores up, at most ${MAX_DEFAULT_WORKERS}, else 0;
                       here ${defaultWorkers()})
   --stages a,b,c      run only these stages (in the pipeline's order); see 'zhclean stages'
@@ -100,23 +100,19 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 
 /**
  * Worker threads by default for this many cores. The main thread makes the corpus decisions
- * and writes every document in input order, so it keeps a core busy: with three cores or
- * more, one worker per remaining core, up to MAX_DEFAULT_WORKERS.
+ * in input order, so it keeps a core busy: with three cores or more, one worker per
+ * remaining core, up to MAX_DEFAULT_WORKERS.
  *
- * The cap: that main-thread work is the ceiling of a run. Measured per 40 MB of the
- * benchmark (one run each of `--workers 1` and `2`, twice; thread CPU from
- * test/eval/thread-cpu.cjs): the main thread took 2.8-3.2 s with workers against 5.7-6.1 s
- * alone, and the worker threads 5.1-5.9 s in all with one worker (6.3-7.4 s with two, each
- * compiling the stages). So two workers keep the main thread busy, no number of them makes
- * a run much more than twice as fast, and each one past that adds only its memory (81-90 MB
- * of peak RSS a worker) and its compiling; four leaves room for slower (shared,
- * hyper-threaded) cores. `--workers N` sets any number.
+ * The cap: the main thread's share is the ceiling of a run. Measured per 40 MB of the
+ * benchmark (two runs each of `--workers 1` and `2`; thread CPU from
+ * test/eval/thread-cpu.cjs): the main thread took 1.4-1.7 s with workers, and the worker
+ * threads 6.1-6.9 s in all with one worker (each worker compiles the stages anew). So
+ * about four workers keep the main thread busy, and each one past that adds only its
+ * memory (about 80 MB of peak RSS) and its compiling. `--workers N` sets any number.
  *
- * With two cores, the pool costs more than it gives (measured with `npm run bench` on 40
- * MB, two runs each: the main thread alone 11.3-12.1 s wall and 13.3-13.9 s CPU; one
- * worker 15.6-16.4 s and 19.7-20.4 s; two workers 12.2-12.6 s and 20.3-21.2 s): each
- * document's results are copied between threads, and every thread compiles the stages
- * anew, so the stages stay on the main thread.
+ * With two cores, the pool costs more than it gives (40 MB, four runs alternated: the main
+ * thread alone 5.7-6.7 s wall and 7.0-8.2 s CPU; two workers 6.5-7.2 s and 12.0-13.4 s),
+ * every thread compiling the stages anew, so everything stays on the main thread.
  */
 export function defaultWorkers(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : Math.min(cores - 1, MAX_DEFAULT_WORKERS);

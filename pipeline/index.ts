@@ -1,6 +1,6 @@
 // The library API: `import { clean, createPipeline } from 'zhclean'`.
 export { clean, createPipeline, buildReport, MemoryCorpusContext, StageError } from './pipeline.js';
-export type { CleanOptions, Pipeline, PipelineOptions } from './pipeline.js';
+export type { CleanOptions, Decision, Pipeline, PipelineOptions, StagesDone } from './pipeline.js';
 export { ConfigError, resolveStages } from './config.js';
 export type { PipelineConfig } from './config.js';
 export { decode, NotTextError } from './decode.js';

@@ -71,18 +71,31 @@ export interface Pipeline {
   /** Cleans one document. Throws StageError when a stage fails. */
   process(input: InputDoc): CleanResult;
   /**
-   * `process` in two halves, for running the stages elsewhere (a worker thread):
-   * `runStages` needs no other document; `finish` makes the corpus decisions and must be
-   * called one document at a time in input order, on the pipeline that owns the context.
+   * `process` in three parts, for running the stages elsewhere (a worker thread):
+   * `runStages` needs no other document; `decide` makes the corpus decisions and must be
+   * called one document at a time in input order, on the pipeline that owns the context;
+   * `finish` builds the result with those decisions, and needs no other document either.
    */
   runStages(input: InputDoc): StagesDone;
-  finish(done: StagesDone): CleanResult;
+  decide(doc: Doc): Decision[];
+  /** The result with the corpus decisions given (`decide`'s); without them, with those `decide` makes now. */
+  finish(done: StagesDone, decisions?: readonly Decision[]): CleanResult;
   /**
    * Replays the corpus decisions of a document cleaned by an earlier, interrupted run
    * (its finished text and its reasons), so that corpus indexes are rebuilt in input
-   * order when the run resumes, without cleaning it again.
+   * order when the run resumes, without cleaning it again. Returns the decisions that
+   * reject it or add to it: none when its report holds them already.
    */
-  replay(done: { id: string; text: string; reasons: readonly string[] }): void;
+  replay(done: { id: string; text: string; reasons: readonly string[] }): Decision[];
+}
+
+/**
+ * One stage's corpus decision about one document (what its `decide` returned, when that was
+ * not nothing). Plain data: made on the thread that owns the corpus context, applied by
+ * `finish` wherever the document's stages ran.
+ */
+export interface Decision extends Pick<StageResult, 'data' | 'reject'> {
+  stage: string;
 }
 
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
@@ -115,17 +128,21 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     scanSummaryUtf8,
     tally,
     process(input) {
-      return decide(resolved, runStages(resolved, input, context), context);
+      const done = runStages(resolved, input, context);
+      return settle(done, decide(resolved, done.doc, context));
     },
     runStages(input) {
       return runStages(resolved, input, context);
     },
-    finish(done) {
-      return decide(resolved, done, context);
+    decide(doc) {
+      return decide(resolved, doc, context);
+    },
+    finish(done, decisions) {
+      return settle(done, decisions ?? decide(resolved, done.doc, context));
     },
     replay(done) {
       const doc: Doc = { id: done.id, source: '', encoding: '', text: done.text, original: done.text, meta: {}, data: {}, reasons: done.reasons, steps: [] };
-      for (const { stage, options } of resolved) stage.decide?.(doc, options, context);
+      return decide(resolved, doc, context);
     },
   };
 }
@@ -271,29 +288,46 @@ function changesLines(text: string, e: { start: number; end: number; text: strin
 }
 
 /**
- * The corpus decisions (`decide`) on the finished document, in stage order.
- * Callers run this one document at a time in input order, so "the first copy
- * is kept" holds whatever ran the stages.
+ * The corpus decisions (each stage's `decide`) on the finished document, in stage order,
+ * each stage seeing what those before it decided. Callers run this one document at a
+ * time in input order, so "the first copy is kept" holds whatever ran the stages.
  */
-function decide(resolved: ResolvedStage[], done: StagesDone, ctx: CorpusContext): CleanResult {
-  let { doc } = done;
-  const { trace } = done;
-  resolved.forEach(({ stage, options }) => {
-    if (!stage.decide) return;
-    const i = trace.findLastIndex((t) => t.name === stage.name);
-    const t0 = performance.now();
+function decide(resolved: ResolvedStage[], finished: Doc, ctx: CorpusContext): Decision[] {
+  let doc = finished;
+  const decisions: Decision[] = [];
+  for (const { stage, options } of resolved) {
+    if (!stage.decide) continue;
     let result;
     try {
       result = stage.decide(doc, options, ctx);
     } catch (err) {
       throw new StageError(stage.name, err);
     }
-    const reasons = rejections(stage.name, result.reject, trace[i]!.findings, doc.reasons);
+    if (!result.data && !result.reject?.length) continue;
+    decisions.push({ stage: stage.name, ...result });
+    const reasons = [...doc.reasons, ...(result.reject ?? []).map(reasonOf)];
     doc = docOf(doc, doc.text, doc.original, result.data ? { ...doc.data, ...result.data } : doc.data, reasons, doc.steps);
-    trace[i]!.ms += performance.now() - t0;
-  });
+  }
+  return decisions;
+}
+
+/** The document's result with its corpus decisions: each rejection a finding of the stage that made it. */
+function settle(done: StagesDone, decisions: readonly Decision[]): CleanResult {
+  let { doc } = done;
+  const { trace } = done;
+  for (const d of decisions) {
+    const i = trace.findLastIndex((t) => t.name === d.stage);
+    if (i < 0) throw new Error(`a decision of stage ${d.stage}, which did not run`);
+    const reasons = rejections(d.stage, d.reject, trace[i]!.findings, doc.reasons);
+    doc = docOf(doc, doc.text, doc.original, d.data ? { ...doc.data, ...d.data } : doc.data, reasons, doc.steps);
+  }
   const report = buildReport(doc, trace);
   return { id: doc.id, text: doc.text, decision: report.decision, report, doc, trace };
+}
+
+/** A rejection as the document's reasons list it. */
+function reasonOf(r: { rule: string; reason: string }): string {
+  return `${r.rule}: ${r.reason}`;
 }
 
 /** Records each rejection as a finding and returns the document's reasons with them added. */
@@ -301,7 +335,7 @@ function rejections(stage: string, reject: StageResult['reject'], findings: Find
   const out = [...reasons];
   for (const r of reject ?? []) {
     findings.push({ stage, rule: r.rule, action: 'reject', before: '', reason: r.reason, ...(r.data ? { data: r.data } : {}) });
-    out.push(`${r.rule}: ${r.reason}`);
+    out.push(reasonOf(r));
   }
   return out;
 }

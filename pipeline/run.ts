@@ -3,7 +3,7 @@
 // the summary and the index page. An input that cannot be read is a failure
 // in the summary; it never stops the others.
 
-import { promises as fs, unlinkSync, writeFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type Tinypool from 'tinypool';
@@ -12,14 +12,13 @@ import { IdAllocator } from './ids.js';
 import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type InputFailure, type RawDoc, type SourceFile } from './inputs.js';
 import { Batcher } from './batcher.js';
 import { AtomicFileWriter, inside, Spool, writeFileAtomic } from './output.js';
-import { createPipeline, MemoryCorpusContext, type Pipeline, type StagesDone } from './pipeline.js';
+import { createPipeline, MemoryCorpusContext, type Decision, type Pipeline } from './pipeline.js';
 import type { WorkerData } from './worker.js';
-import { runTasks, scanTextFile, type WorkerOutcome, type WorkerTask } from './tasks.js';
+import { digest, corpusLine, removeDocument, runTasks, scanTextFile, textPaths, type Cleaned, type DocumentOutputs, type ReportDigest, type WorkerOutcome, type WorkerTask } from './tasks.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
-import { composeMarks } from './marks.js';
-import { indexFrame, rowJson, type DocView, type IndexRow } from './report-index.js';
-import type { CleanResult, InputDoc, Report } from './types.js';
+import { indexFrame, rowJson, type IndexRow } from './report-index.js';
+import type { InputDoc, Report } from './types.js';
 
 export interface RunOptions {
   /** Files, folders, globs; `-` alone reads JSONL from `stdin`. */
@@ -28,7 +27,7 @@ export interface RunOptions {
   out?: string;
   /** Folder for per-document reports, summary.json and index.html. */
   reports?: string;
-  /** Worker threads for the stages; 0 (the default) runs them on the main thread. */
+  /** Worker threads that clean and write documents; 0 (the default): the main thread does it all. */
   workers?: number;
   config: PipelineConfig;
   stdin?: Readable;
@@ -178,47 +177,33 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   let charsOut = 0;
 
   /** Counts one document's report into the totals and the histograms; returns its row of the page. */
-  const account = (report: Report, wasResumed: boolean): IndexRow => {
-    charsIn += report.chars.in;
-    charsOut += report.chars.out;
-    encodings[report.encoding] = (encodings[report.encoding] ?? 0) + 1;
-    if (report.decision === 'keep') kept++;
+  const account = ({ row, stages, hanShare, sentenceEndShare }: ReportDigest, wasResumed: boolean): IndexRow => {
+    charsIn += row.charsIn;
+    charsOut += row.charsOut;
+    encodings[row.encoding] = (encodings[row.encoding] ?? 0) + 1;
+    if (row.decision === 'keep') kept++;
     else {
       rejected++;
-      for (const r of report.reasons) {
+      for (const r of row.reasons) {
         const key = r.split(':')[0]!;
         rejections[key] = (rejections[key] ?? 0) + 1;
       }
     }
-    for (const t of report.stages) {
+    for (const t of stages) {
       const s = stageTotals.get(t.name);
       if (!s) continue;
       s.ms += wasResumed ? 0 : t.ms;
-      s.findings += t.findings.length;
+      s.findings += t.findings;
       s.edits += t.edits;
-      if (t.findings.length > 0) s.documents++;
+      if (t.findings > 0) s.documents++;
       s.charsRemoved += t.charsRemoved;
     }
-    const q = report.quality.signals;
-    hist['quality score'].add(report.quality.score);
-    hist['characters out'].add(report.chars.out);
-    hist['Han share'].add(q.hanShare);
-    hist['sentence-end share'].add(q.sentenceEndShare);
-    hist['spin score'].add(report.spin.score);
-    return {
-      id: report.id,
-      source: report.source,
-      decision: report.decision,
-      score: report.quality.score,
-      charsIn: report.chars.in,
-      charsOut: report.chars.out,
-      language: report.language.code,
-      encoding: report.encoding,
-      reasons: report.reasons,
-      spin: report.spin,
-      ...(report.duplicateOf !== undefined ? { duplicateOf: report.duplicateOf } : {}),
-      ...(report.title !== undefined ? { title: report.title } : {}),
-    };
+    hist['quality score'].add(row.score);
+    hist['characters out'].add(row.charsOut);
+    hist['Han share'].add(hanShare);
+    hist['sentence-end share'].add(sentenceEndShare);
+    hist['spin score'].add(row.spin.score);
+    return row;
   };
   const addRow = (row: IndexRow): void => {
     rows?.append(rowJson(row, rowCount++ === 0));
@@ -228,13 +213,22 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     ? tagged(readJsonl(opts.stdin ?? process.stdin, '-'))
     : documents(files);
 
+  /** Where each document's text and report go; written where it is cleaned (pipeline/tasks.ts). */
+  const outputs: DocumentOutputs = { out: opts.out, reports: opts.reports, stale, lines: !!opts.out || (stdinMode && !!opts.stdout) };
   /** Documents queued so far: the next one's number in input order. */
   let queued = 0;
-  const runTask = (task: WorkerTask): Promise<WorkerOutcome> =>
-    batches ? batches.add(task, queued) : new Promise((res) => res(runTasks([task], pipeline)[0]!));
+  /**
+   * Cleans a document, in the pool (in batches) or here. Its page view is built if it fits
+   * in the room the page has now: the room only shrinks, so a view the page takes is never
+   * missing, and one built in vain is one the documents still in flight took the room of.
+   */
+  const runTask = (task: WorkerTask): Promise<WorkerOutcome> => {
+    if (opts.reports && viewBudget > 0) task.viewRoom = viewBudget;
+    return batches ? batches.add(task, queued) : new Promise((res) => res(runTasks([task], pipeline, outputs)[0]!));
+  };
   /** What to do with a document once every document before it is done. */
-  const then = (source: string, o: WorkerOutcome): (() => Promise<void>) =>
-    'done' in o ? () => complete(source, o.done) : 'failure' in o ? async () => failDocument(o.failure) : async () => failDocument({ source, reason: o.error });
+  const then = (task: WorkerTask, source: string, o: WorkerOutcome): (() => Promise<void>) =>
+    'done' in o ? () => complete(task, source, o.done) : async () => failDocument(failureOf(source, o));
 
   /** A document that could not be read or cleaned: named in the summary, counted in the progress. */
   const failDocument = (f: InputFailure): void => {
@@ -242,44 +236,67 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     progress.failed++;
     opts.onDocument?.(progress);
   };
-
-  /** The rest of a document's work, once every document before it is done. */
-  const complete = async (source: string, stages: StagesDone): Promise<void> => {
-    let result: CleanResult;
+  /** A document written before its corpus decisions that then failed: what was written of it goes. */
+  const abandon = (task: WorkerTask, f: InputFailure): void => {
     try {
-      result = pipeline.finish(stages);
+      removeDocument(outputs, task.id);
+    } catch {
+      // The failure named below is the one to report.
+    }
+    failDocument(f);
+  };
+
+  /** The corpus decisions on a cleaned document, once every document before it is done; then its share of the run's files. */
+  const complete = async (task: WorkerTask, source: string, cleaned: Cleaned): Promise<void> => {
+    let decisions: Decision[];
+    try {
+      decisions = pipeline.decide(cleaned.doc);
     } catch (err) {
-      failDocument({ source, reason: (err as Error).message });
+      abandon(task, { source, reason: (err as Error).message });
       return;
     }
-    const { report } = result;
-    const row = account(report, false);
-    const line = corpusLine(result.id, result.text, report);
-    if (result.decision === 'keep') {
+    return decisions.length === 0 ? settled(source, cleaned) : again(task, source, decisions);
+  };
+
+  /** Cleans a document again with its corpus decisions, which change what was written of it, at once (the run waits for it). */
+  const again = async (task: WorkerTask, source: string, decisions: Decision[]): Promise<void> => {
+    const redo: WorkerTask = { ...task, decisions };
+    const o: WorkerOutcome = pool
+      ? await (pool.run([redo]) as Promise<WorkerOutcome[]>).then((r) => r[0]!, (err: Error) => ({ error: err.message }))
+      : runTasks([redo], pipeline, outputs)[0]!;
+    if ('done' in o) return settled(source, o.done);
+    abandon(task, failureOf(source, o));
+  };
+
+  /** A document whose text and report are written, and whose decisions are in them: its line, its row, its counts. */
+  const settled = async (source: string, { digest: d, line, view, writeError }: Cleaned): Promise<void> => {
+    const row = account(d, false);
+    if (line !== undefined) {
       corpus?.write(line);
       if (stdinMode && opts.stdout) await writeLine(opts.stdout, line);
     }
     // The page's view of the document, while the budget lasts.
-    if (opts.reports && report.chars.in + report.chars.out <= viewBudget) {
-      row.view = documentView(result);
-      viewBudget -= row.view.original.length + row.view.cleaned.length;
+    if (view && row.charsIn + row.charsOut <= viewBudget) {
+      row.view = view;
+      viewBudget -= view.original.length + view.cleaned.length;
     }
     addRow(row);
-    try {
-      writeDocument(opts, result, stale);
-    } catch (err) {
-      fail({ source, reason: `cannot write outputs: ${(err as Error).message}` });
-    }
+    if (writeError !== undefined) fail({ source, reason: `cannot write outputs: ${writeError}` });
     progress.documents++;
-    progress.charsIn += report.chars.in;
+    progress.charsIn += row.charsIn;
     opts.onDocument?.(progress);
   };
 
-  /** A document an earlier run finished: its decisions replayed, its line of corpus.jsonl rebuilt. */
-  const replayFinished = (id: string, done: { report: Report; text: string }) => async (): Promise<void> => {
-    pipeline.replay({ id, text: done.text, reasons: done.report.reasons });
-    addRow(account(done.report, true));
-    if (done.report.decision === 'keep') corpus?.write(corpusLine(id, done.text, done.report));
+  /**
+   * A document an earlier run finished: its decisions replayed, its line of corpus.jsonl
+   * rebuilt. One that run wrote before its decisions were made, which now reject it, is
+   * cleaned again with them.
+   */
+  const replayFinished = (task: WorkerTask, source: string, done: { report: Report; text: string }) => async (): Promise<void> => {
+    const decisions = pipeline.replay({ id: task.id, text: done.text, reasons: done.report.reasons });
+    if (decisions.length > 0) return again(task, source, decisions);
+    addRow(account(digest(done.report), true));
+    if (done.report.decision === 'keep') corpus?.write(corpusLine(task.id, done.text, done.report));
     resumed++;
     progress.documents++;
     progress.charsIn += done.report.chars.in;
@@ -303,16 +320,16 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
     corpus = opts.out ? new AtomicFileWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
     rows = opts.reports ? new Spool(inside(opts.reports, 'index.html')) : undefined;
-    // The stages run in a pool of worker threads when `workers` is 1 or more; what follows a
-    // document's stages (corpus decisions, counts, corpus.jsonl, writes) happens here, one
-    // document at a time in input order, whatever order the workers finish in.
+    // Documents are cleaned and written in a pool of worker threads when `workers` is 1 or
+    // more; the corpus decisions, the counts, corpus.jsonl and the page's rows happen here,
+    // one document at a time in input order, whatever order the workers finish in.
     const running =
       (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
         ? new (await loadTinypool())({
             filename: new URL('./worker.js', import.meta.url).href,
             minThreads: opts.workers,
             maxThreads: opts.workers,
-            workerData: { config: opts.config, context: pipeline.context.snapshot() } satisfies WorkerData,
+            workerData: { config: opts.config, context: pipeline.context.snapshot(), outputs } satisfies WorkerData,
           })
         : undefined;
     pool = running;
@@ -333,32 +350,26 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
         // A text file, read where it is cleaned.
         const rawId = idFromPath(raw.read);
         const { id, changed } = ids.allocate(rawId);
+        const task: WorkerTask = { read: raw.read, id, ...(changed ? { sourceId: rawId } : {}) };
         const done = opts.resume ? await finished(opts, id, raw.read) : undefined;
-        if (done) enqueue(Promise.resolve(replayFinished(id, done)));
-        else {
-          const task: WorkerTask = { read: raw.read, id, ...(changed ? { sourceId: rawId } : {}) };
-          enqueue(runTask(task).then((o) => then(raw.read, o)));
-        }
+        if (done) enqueue(Promise.resolve(replayFinished(task, raw.read, done)));
+        else enqueue(runTask(task).then((o) => then(task, raw.read, o)));
       } else if (isFailure(raw)) {
-        enqueue(
-          Promise.resolve(async () => failDocument(raw)),
-        );
+        enqueue(Promise.resolve(async () => failDocument(raw)));
       } else {
         const { id, changed } = ids.allocate(raw.rawId);
+        const task: WorkerTask = {
+          id,
+          ...(changed ? { sourceId: raw.rawId } : {}),
+          source: raw.source,
+          encoding: raw.encoding,
+          text: raw.text,
+          meta: raw.meta,
+          warnings: raw.warnings,
+        };
         const done = opts.resume ? await finished(opts, id, raw.source) : undefined;
-        if (done) enqueue(Promise.resolve(replayFinished(id, done)));
-        else {
-          const input: InputDoc = {
-            id,
-            ...(changed ? { sourceId: raw.rawId } : {}),
-            source: raw.source,
-            encoding: raw.encoding,
-            text: raw.text,
-            meta: raw.meta,
-            warnings: raw.warnings,
-          };
-          enqueue(runTask(input).then((o) => then(raw.source, o)));
-        }
+        if (done) enqueue(Promise.resolve(replayFinished(task, raw.source, done)));
+        else enqueue(runTask(task).then((o) => then(task, raw.source, o)));
       }
       await drain(ahead);
       if (queued % 64 === 0) await turn();
@@ -480,9 +491,9 @@ async function loadTinypool(): Promise<typeof import('tinypool').default> {
   return (await import('tinypool')).default;
 }
 
-/** A document's line of corpus.jsonl (and of stdout in stdin mode). */
-function corpusLine(id: string, text: string, report: Report): string {
-  return JSON.stringify({ id, text, meta: report.meta, quality: report.quality });
+/** Why a document has no result: its file could not be read, or a stage failed. */
+function failureOf(source: string, o: Exclude<WorkerOutcome, { done: unknown }>): InputFailure {
+  return 'failure' in o ? o.failure : { source, reason: o.error };
 }
 
 /** Does this folder exist and hold anything? */
@@ -493,16 +504,6 @@ async function holdsFiles(dir: string | undefined): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** What the report page shows of a document: the texts, the findings, where each change is. */
-function documentView(result: CleanResult): DocView {
-  return {
-    original: result.doc.original,
-    cleaned: result.text,
-    findings: result.trace.flatMap((t) => t.findings.map((f): [string, string, string, string] => [t.name, f.rule, f.action, f.reason])),
-    marks: composeMarks(result.doc.original, result.trace),
-  };
 }
 
 /**
@@ -523,47 +524,6 @@ async function finished(opts: RunOptions, id: string, source: string): Promise<{
     return { report, text };
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Writes a document's text and then its report, synchronously: thousands of small files,
- * and fs.promises' writeFile (open, write, close through libuv's pool, plus a rename)
- * cost five times the CPU. The report is written last: a report that is there and
- * parses is what tells --resume the document is done; a run that stops halfway through
- * one leaves a report that does not parse, or none, and the document is cleaned again.
- * In folders an earlier run wrote to (`stale`), that run's report goes first, and the
- * text it may have left in the other place (kept, rejected).
- */
-function writeDocument(opts: RunOptions, result: CleanResult, stale: boolean): void {
-  const { id, decision } = result;
-  const reportPath = opts.reports ? inside(opts.reports, `${id}.json`) : undefined;
-  if (stale && reportPath) removeFile(reportPath);
-  if (opts.out) {
-    const { kept, rejected } = textPaths(opts.out, id);
-    writeFileSync(decision === 'keep' ? kept : rejected, result.text === '' ? '' : `${result.text}\n`);
-    if (stale) removeFile(decision === 'keep' ? rejected : kept);
-  }
-  // One line of JSON: indenting made reports 60% larger, which cost a quarter of a second of
-  // CPU per 8,000 documents to build and write (summary.json, written once, stays indented).
-  if (reportPath) writeFileSync(reportPath, `${JSON.stringify(result.report)}\n`);
-}
-
-/** Where a document's cleaned text goes: `<out>/<id>.txt` when kept, `<out>/rejected/<id>.txt` when not. */
-function textPaths(out: string, id: string): { kept: string; rejected: string } {
-  return { kept: inside(out, `${id}.txt`), rejected: inside(inside(out, 'rejected'), `${id}.txt`) };
-}
-
-/**
- * Removes a file if it is there. unlink, not rmSync: rmSync with `force` looks the path up
- * twice more (lstat) before it unlinks, which cost a run into folders an earlier run wrote
- * to 0.4 s of CPU per 8,000 documents.
- */
-function removeFile(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 

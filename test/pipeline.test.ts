@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clean, createPipeline, StageError } from '../pipeline/index.js';
 import { MemoryCorpusContext, runStages } from '../pipeline/pipeline.js';
@@ -109,6 +110,29 @@ describe('createPipeline', () => {
     expect(results.map((r) => r.text)).toEqual(['甲', '乙']);
     expect(results[1]!.report.meta).toEqual({ n: 1 });
     expect(results[0]!.trace[0]!.edits).toEqual([[1, 2, '', 0]]);
+  });
+
+  it('in three parts (stages, decisions, finish) gives what process gives; finished without decisions, as the run writes it first', () => {
+    const text = readFileSync(new URL('../seeds/003_3ed01d294938376b.txt', import.meta.url), 'utf8');
+    const docs = ['a', 'b'].map((id) => ({ id, source: id, encoding: 'utf-8', text, meta: {} }));
+    const whole = createPipeline({});
+    const [, copy] = docs.map((d) => whole.process(d));
+    const parts = createPipeline({});
+    const done = docs.map((d) => parts.runStages(d));
+    expect(parts.decide(done[0]!.doc)).toEqual([]);
+    const asWritten = parts.finish(structuredClone(done[1]!), []);
+    const decisions = parts.decide(done[1]!.doc);
+    expect(decisions.map((d) => [d.stage, d.reject?.map((r) => r.rule)])).toEqual([['dedupe', ['exact-duplicate']]]);
+    const settled = parts.finish(done[1]!, structuredClone(decisions));
+    const untimed = (r: typeof settled) => ({ ...r.report, stages: r.report.stages.map((s) => ({ ...s, ms: 0 })) });
+    expect(untimed(settled)).toEqual(untimed(copy!));
+    expect(settled.report).toMatchObject({ decision: 'reject', duplicateOf: 'a', similarity: 1 });
+    expect(asWritten.report).toMatchObject({ decision: 'keep', reasons: [] });
+    expect(asWritten.report.duplicateOf).toBeUndefined();
+    // Replaying the kept document's decisions (a resumed run) rebuilds the index: the copy is found again.
+    const resumed = createPipeline({});
+    expect(resumed.replay({ id: 'a', text: settled.text, reasons: [] })).toEqual([]);
+    expect(resumed.replay({ id: 'b', text: settled.text, reasons: [] })).toEqual(decisions);
   });
 
   it('wraps a failing stage in a StageError naming it', async () => {
