@@ -317,7 +317,8 @@ describe('the fast fingerprint', () => {
     fc.assert(
       fc.property(doc, fc.constantFrom(3, 5), fc.constantFrom(1, 2, 64, 100, 256), (text, k, P) => {
         const codes = fold(text).codes;
-        expect(signature(codes, { shingle: k, permutations: P })).toEqual(referenceSignature(codes, k, P));
+        // The unsigned minima, as the int32 of their bits.
+        expect(signature(codes, { shingle: k, permutations: P })).toEqual(referenceSignature(codes, k, P)?.map((v) => v | 0) ?? null);
         expect(hash64(codes)).toEqual([referenceHashRange(codes, 0x2f6b1d3a), referenceHashRange(codes, 0x7e3c9a15)]);
         expect(shingleHashes(codes, k).length).toBe(codes.length === 0 ? 0 : Math.max(1, codes.length - k + 1));
       }),

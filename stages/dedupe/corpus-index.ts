@@ -22,7 +22,7 @@ import { round3 } from '../../pipeline/text.js';
 export interface Fingerprint {
   /** 64-bit hash of the folded text, as [high, low]. */
   exact: [number, number];
-  /** MinHash signature (32-bit values), null when the text has no characters to compare. */
+  /** MinHash signature (32-bit values, as int32), null when the text has no characters to compare. */
   signature: ArrayLike<number> | null;
 }
 

@@ -22,10 +22,13 @@ export interface MinHashParams {
 }
 
 /**
- * A signature: `permutations` 32-bit minima. Null for a text with no characters.
+ * A signature: `permutations` 32-bit minima, each as the int32 of its bits (what the index
+ * reads of them, the low bits and XOR, is the same). Null for a text with no characters.
  * A plain array: a typed array this size is allocated outside the JavaScript heap,
  * and that cost more per document than computing it (the allocation waits for the
- * garbage collector's sweeping of earlier buffers).
+ * garbage collector's sweeping of earlier buffers). Int32, not the unsigned value: half
+ * the unsigned values are above the small integers V8 stores in place, and each became an
+ * object of its own, for the garbage collector and for the copy to the main thread.
  */
 export function signature(codes: Int32Array, p: MinHashParams): number[] | null {
   const n = codes.length;
@@ -55,7 +58,7 @@ export function signature(codes: Int32Array, p: MinHashParams): number[] | null 
   for (let i = 0; i < P; i++) if (minima[i] !== EMPTY) filled[i] = 1;
   densify(minima, filled, P);
   const sig = new Array<number>(P);
-  for (let i = 0; i < P; i++) sig[i] = (minima[i]! ^ 0x80000000) >>> 0;
+  for (let i = 0; i < P; i++) sig[i] = minima[i]! ^ 0x80000000;
   return sig;
 }
 
