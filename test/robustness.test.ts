@@ -163,6 +163,22 @@ describe('an interrupted run, resumed', () => {
   }, 180_000);
 });
 
+describe('a document whose files cannot be written', () => {
+  it.each(['0', '1'])('is a failure named in the summary; the others are written (workers: %s)', (workers) => {
+    const { work, input } = articleCrawl(3, (_i, body) => body);
+    const out = join(work, 'out');
+    const reports = join(work, 'reports');
+    mkdirSync(join(out, 'doc-001.txt'), { recursive: true }); // a folder where its text goes
+    const r = zhclean(['run', input, '--out', out, '--reports', reports, '--quiet', '--workers', workers]);
+    expect(r.status).toBe(1);
+    const summary = json(join(reports, 'summary.json'));
+    expect(summary.failures).toEqual([{ source: join(input, 'doc-001.txt'), reason: expect.stringMatching(/^cannot write outputs: .*EISDIR/) }]);
+    expect(existsSync(join(reports, 'doc-001.json'))).toBe(false); // so --resume cleans it again
+    for (const id of ['doc-000', 'doc-002']) expect(json(join(reports, `${id}.json`)).decision).toBe('keep');
+    expect(readFileSync(join(out, 'doc-002.txt'), 'utf8').length).toBeGreaterThan(100);
+  }, 60_000);
+});
+
 describe('a copy a stopped run wrote before its corpus decisions', () => {
   // A document is written where it is cleaned, as if dedup kept it, before the main thread
   // decides in input order (pipeline/tasks.ts). A run stopped in between leaves a copy's
