@@ -13,8 +13,8 @@ import { expandInputs, idFromPath, isFailure, readJsonl, readSourceFile, type In
 import { Batcher } from './batcher.js';
 import { AtomicFileWriter, inside, Spool, writeFileAtomic } from './output.js';
 import { createPipeline, MemoryCorpusContext, type Decision, type Pipeline } from './pipeline.js';
-import type { WorkerData } from './worker.js';
-import { digest, corpusLine, removeDocument, runTasks, scanTextFile, textPaths, type Cleaned, type DocumentOutputs, type ReportDigest, type WorkerOutcome, type WorkerTask } from './tasks.js';
+import type { CleanBatch, WorkerData } from './worker.js';
+import { digest, corpusLine, NEEDS_CONTEXT, removeDocument, runTasks, scanTextFile, textPaths, type Cleaned, type DocumentOutputs, type ReportDigest, type WorkerOutcome, type WorkerTask } from './tasks.js';
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { indexFrame, rowJson, type IndexRow } from './report-index.js';
@@ -157,6 +157,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   /** The page's rows go to disk as documents finish: memory does not grow with the corpus. */
   let rows: Spool | undefined;
   let pool: Tinypool | undefined;
+  /** Cleans a batch in the pool. */
+  let inPool: ((tasks: WorkerTask[]) => Promise<WorkerOutcome[]>) | undefined;
   let batches: Batcher<WorkerTask, WorkerOutcome> | undefined;
   let rowCount = 0;
 
@@ -261,8 +263,8 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   /** Cleans a document again with its corpus decisions, which change what was written of it, at once (the run waits for it). */
   const again = async (task: WorkerTask, source: string, decisions: Decision[]): Promise<void> => {
     const redo: WorkerTask = { ...task, decisions };
-    const o: WorkerOutcome = pool
-      ? await (pool.run([redo]) as Promise<WorkerOutcome[]>).then((r) => r[0]!, (err: Error) => ({ error: err.message }))
+    const o: WorkerOutcome = inPool
+      ? await inPool([redo]).then((r) => r[0]!, (err: Error) => ({ error: err.message }))
       : runTasks([redo], pipeline, outputs)[0]!;
     if ('done' in o) return settled(source, o.done);
     abandon(task, failureOf(source, o));
@@ -316,28 +318,35 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
   };
 
   try {
-    // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
-    if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, opts);
     corpus = opts.out ? new AtomicFileWriter(inside(opts.out, 'corpus.jsonl')) : undefined;
     rows = opts.reports ? new Spool(inside(opts.reports, 'index.html')) : undefined;
     // Documents are cleaned and written in a pool of worker threads when `workers` is 1 or
     // more; the corpus decisions, the counts, corpus.jsonl and the page's rows happen here,
-    // one document at a time in input order, whatever order the workers finish in.
+    // one document at a time in input order, whatever order the workers finish in. One pool
+    // for the scan pass and the cleaning: each thread starts (and compiles) once.
     const running =
       (opts.workers ?? 0) >= 1 && pipeline.context instanceof MemoryCorpusContext
         ? new (await loadTinypool())({
             filename: new URL('./worker.js', import.meta.url).href,
             minThreads: opts.workers,
             maxThreads: opts.workers,
-            workerData: { config: opts.config, context: pipeline.context.snapshot(), outputs } satisfies WorkerData,
+            workerData: { config: opts.config, outputs } satisfies WorkerData,
           })
         : undefined;
     pool = running;
+    // First pass, only when a stage needs corpus-wide counts (and the input can be read twice).
+    if (pipeline.needsScan && !stdinMode) await scanPass(pipeline, files, running);
+    if (running) {
+      const context = (pipeline.context as MemoryCorpusContext).snapshot();
+      const send = (batch: CleanBatch) => running.run(batch) as Promise<WorkerOutcome[] | typeof NEEDS_CONTEXT>;
+      inPool = async (tasks) => {
+        const outcomes = await send({ tasks });
+        return outcomes === NEEDS_CONTEXT ? ((await send({ tasks, context })) as WorkerOutcome[]) : outcomes;
+      };
+    }
     // A text file is read by the worker that cleans it: reading and decoding are per-document
     // work too, and the main thread, which every document waits on in turn, is spared them.
-    batches = running
-      ? new Batcher<WorkerTask, WorkerOutcome>(BATCH, (tasks) => running.run(tasks) as Promise<WorkerOutcome[]>, (err) => ({ error: err.message }))
-      : undefined;
+    batches = inPool ? new Batcher<WorkerTask, WorkerOutcome>(BATCH, inPool, (err) => ({ error: err.message })) : undefined;
     // Enough documents ahead for every worker to have a batch running and one waiting.
     const ahead = running ? (opts.workers ?? 0) * BATCH * 2 + BATCH : 1;
     let lastFile = -1;
@@ -424,13 +433,12 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
 }
 
 /**
- * The first pass, for stages that count across the corpus before cleaning. With workers,
- * text files are read and reduced in the pool (reading is most of the work) and only the
+ * The first pass, for stages that count across the corpus before cleaning. With the run's
+ * pool, text files are read and reduced there (reading is most of the work) and only the
  * counting happens here.
  */
-async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOptions): Promise<void> {
-  const workers = opts.workers ?? 0;
-  if (workers < 1) {
+async function scanPass(pipeline: Pipeline, files: SourceFile[], pool: Tinypool | undefined): Promise<void> {
+  if (!pool) {
     for (let i = 0; i < files.length; i++) {
       const f = files[i]!;
       if (i % 256 === 255) await turn();
@@ -441,40 +449,29 @@ async function scanPass(pipeline: Pipeline, files: SourceFile[], opts: RunOption
     }
     return;
   }
-  const pool = new (await loadTinypool())({
-    filename: new URL('./worker.js', import.meta.url).href,
-    name: 'scan',
-    minThreads: workers,
-    maxThreads: workers,
-    workerData: { config: opts.config, context: { scannedDocuments: undefined, stores: [] } } satisfies WorkerData,
-  });
-  try {
-    const inFlight = new Set<Promise<void>>();
-    const send = async (paths: string[]): Promise<void> => {
-      const job = (pool.run(paths) as Promise<(unknown[] | null)[]>).then((summaries) => {
-        for (const s of summaries) if (s) pipeline.tally(s);
-      });
-      inFlight.add(job);
-      void job.finally(() => inFlight.delete(job)).catch(() => undefined);
-      if (inFlight.size >= workers * 2) await Promise.race(inFlight);
-    };
-    let paths: string[] = [];
-    for (const f of files) {
-      if (f.kind === 'txt') {
-        paths.push(f.path);
-        if (paths.length >= BATCH * 4) {
-          await send(paths);
-          paths = [];
-        }
-      } else {
-        for await (const doc of readSourceFile(f)) if (!isFailure(doc)) pipeline.scan(doc.text);
+  const inFlight = new Set<Promise<void>>();
+  const send = async (paths: string[]): Promise<void> => {
+    const job = (pool.run(paths, { name: 'scan' }) as Promise<(unknown[] | null)[]>).then((summaries) => {
+      for (const s of summaries) if (s) pipeline.tally(s);
+    });
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job)).catch(() => undefined);
+    if (inFlight.size >= pool.options.maxThreads * 2) await Promise.race(inFlight);
+  };
+  let paths: string[] = [];
+  for (const f of files) {
+    if (f.kind === 'txt') {
+      paths.push(f.path);
+      if (paths.length >= BATCH * 4) {
+        await send(paths);
+        paths = [];
       }
+    } else {
+      for await (const doc of readSourceFile(f)) if (!isFailure(doc)) pipeline.scan(doc.text);
     }
-    if (paths.length > 0) await send(paths);
-    await Promise.all(inFlight);
-  } finally {
-    await pool.destroy();
   }
+  if (paths.length > 0) await send(paths);
+  await Promise.all(inFlight);
 }
 
 /**

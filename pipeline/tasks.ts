@@ -33,6 +33,9 @@ export interface DocumentOutputs {
   lines: boolean;
 }
 
+/** A worker's answer to a batch sent without the corpus context before it has one (pipeline/worker.ts). */
+export const NEEDS_CONTEXT = 'needs-context';
+
 /** One document's stages; or why they failed, or why its file could not be read (the document's, not the batch's). */
 export type WorkerOutcome = { done: Cleaned } | { error: string } | { failure: InputFailure };
 

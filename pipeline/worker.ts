@@ -1,22 +1,29 @@
-// A worker thread of the run's pools. In the cleaning pool it runs every stage's `apply`
-// on the documents it is sent, reading and decoding text files itself, and writes each
-// one's text and report (pipeline/tasks.ts says why it can before dedup decides); the pipeline
-// (tables, models) is built once per worker, with the scan pass's corpus context sent by
-// the main thread. Corpus decisions (dedup) are not made here: the main thread makes them
-// in input order. In the scan pool (`scan`) it reduces files to what the scan counts.
+// A worker thread of the run's pool. For the scan pass (`scan`) it reduces text files to
+// what the scanning stages count. For the cleaning (the default export) it runs every
+// stage on the documents it is sent, reading and decoding text files itself, and writes
+// each one's text and report (pipeline/tasks.ts says why it can before dedup decides).
+// Corpus decisions (dedup) are not made here: the main thread makes them in input order.
+// The cleaning pipeline (tables, models) is built once per worker, with the corpus context
+// the scan pass gathered: the pool starts before that pass, so the context comes with a
+// batch, sent again with it to a worker that answers NEEDS_CONTEXT.
 import Tinypool from 'tinypool';
 import { createPipeline, MemoryCorpusContext, type ContextSnapshot, type Pipeline } from './pipeline.js';
 import type { PipelineConfig } from './config.js';
-import { runTasks, scanTextFile, type DocumentOutputs, type WorkerOutcome, type WorkerTask } from './tasks.js';
+import { NEEDS_CONTEXT, runTasks, scanTextFile, type DocumentOutputs, type WorkerOutcome, type WorkerTask } from './tasks.js';
 
 export interface WorkerData {
   config: PipelineConfig;
-  context: ContextSnapshot;
-  /** Where the cleaning pool writes each document. */
-  outputs?: DocumentOutputs;
+  /** Where the cleaning writes each document. */
+  outputs: DocumentOutputs;
 }
 
-/** The scan pool's pipeline (no corpus context) and the cleaning pool's: one per worker, never both. */
+/** Documents to clean, and the corpus context for a worker that has none yet. */
+export interface CleanBatch {
+  tasks: WorkerTask[];
+  context?: ContextSnapshot;
+}
+
+/** The scan pass's pipeline (no corpus context) until the cleaning starts, then the cleaning's. */
 let scanning: Pipeline | undefined;
 let pipeline: Pipeline | undefined;
 
@@ -26,10 +33,14 @@ export function scan(paths: string[]): (unknown[] | null)[] {
   return paths.map((path) => scanTextFile(path, scanning!));
 }
 
-export default function runBatch(batch: WorkerTask[]): WorkerOutcome[] {
+export default function runBatch({ tasks, context }: CleanBatch): WorkerOutcome[] | typeof NEEDS_CONTEXT {
   const data = Tinypool.workerData as WorkerData;
-  pipeline ??= createPipeline({ ...data.config, context: MemoryCorpusContext.from(data.context) });
-  const outcomes = runTasks(batch, pipeline, data.outputs!);
+  if (!pipeline) {
+    if (!context) return NEEDS_CONTEXT;
+    pipeline = createPipeline({ ...data.config, context: MemoryCorpusContext.from(context) });
+    scanning = undefined;
+  }
+  const outcomes = runTasks(tasks, pipeline, data.outputs);
   // The original text is not needed where the corpus decisions are made; it would be the largest thing sent.
   for (const o of outcomes) if ('done' in o) o.done.doc = { ...o.done.doc, original: '' };
   return outcomes;

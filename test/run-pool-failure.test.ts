@@ -1,8 +1,8 @@
 // A run whose worker pool cannot start fails with the pool's error and leaves no temporary
 // file behind: corpus.jsonl's and the page rows' temporary files must not outlive a pool
-// that fails (tinypool is replaced by a class whose constructor throws). With every stage
-// the scan pass's pool fails first; with normalize alone there is no scan pass, and the
-// cleaning pool fails after the temporary files are open.
+// that fails (tinypool is replaced by a class whose constructor throws). The run's one pool
+// (the scan pass's and the cleaning's) starts after they are open: with every stage, before
+// the scan pass; with normalize alone there is no scan pass.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
