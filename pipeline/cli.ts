@@ -105,8 +105,8 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
  *
  * The cap: the main thread's share is the ceiling of a run. Measured per 40 MB of the
  * benchmark (two runs each of `--workers 1` and `2`; thread CPU from
- * test/eval/thread-cpu.cjs): the main thread took 1.4-1.7 s with workers, and the worker
- * threads 6.1-6.9 s in all with one worker (each worker compiles the stages anew). So
+ * test/eval/thread-cpu.cjs): the main thread took 1.4 s with workers, and the worker
+ * thread 5.4-5.5 s with one worker (each worker compiles the stages anew). So
  * about four workers keep the main thread busy, and each one past that adds only its
  * memory (about 80 MB of peak RSS) and its compiling. `--workers N` sets any number.
  *

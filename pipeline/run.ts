@@ -18,7 +18,7 @@ import { digest, corpusLine, NEEDS_CONTEXT, removeDocument, runTasks, scanTextFi
 import { packageVersion } from './paths.js';
 import { round3 } from './text.js';
 import { indexFrame, rowJson, type IndexRow } from './report-index.js';
-import type { InputDoc, Report } from './types.js';
+import type { Report } from './types.js';
 
 export interface RunOptions {
   /** Files, folders, globs; `-` alone reads JSONL from `stdin`. */
