@@ -110,9 +110,9 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
  * about four workers keep the main thread busy, and each one past that adds only its
  * memory (about 80 MB of peak RSS) and its compiling. `--workers N` sets any number.
  *
- * With two cores, the pool costs more than it gives (40 MB, four runs alternated: the main
- * thread alone 5.7-6.7 s wall and 7.0-8.2 s CPU; two workers 6.5-7.2 s and 12.0-13.4 s),
- * every thread compiling the stages anew, so everything stays on the main thread.
+ * With two cores, the pool costs more than it gives (40 MB, two runs each: the main thread
+ * alone 5.9-6.0 s wall and 7.3-7.4 s CPU; two workers 6.2-6.4 s and 11.3-11.7 s), every
+ * thread compiling the stages anew, so everything stays on the main thread.
  */
 export function defaultWorkers(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : Math.min(cores - 1, MAX_DEFAULT_WORKERS);
