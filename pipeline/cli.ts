@@ -105,10 +105,11 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
  *
  * The cap: the main thread's share is the ceiling of a run. Measured per 40 MB of the
  * benchmark (two runs each of `--workers 1` and `2`; thread CPU from
- * test/eval/thread-cpu.cjs): the main thread took 1.4 s with workers, and the worker
- * thread 5.4-5.5 s with one worker (each worker compiles the stages anew). So
- * about four workers keep the main thread busy, and each one past that adds only its
- * memory (about 80 MB of peak RSS) and its compiling. `--workers N` sets any number.
+ * test/eval/thread-cpu.cjs): the main thread took 1.4-1.8 s with workers (1.8 s when it
+ * cleans the copies again itself), and the worker thread 5.4-5.5 s with one worker (each
+ * worker compiles the stages anew). So three or four workers keep the main thread busy,
+ * and each one past that adds only its memory (about 80 MB of peak RSS) and its
+ * compiling. `--workers N` sets any number.
  *
  * With two cores, the pool costs more than it gives (40 MB, two runs each: the main thread
  * alone 5.9-6.0 s wall and 7.3-7.4 s CPU; two workers 6.2-6.4 s and 11.3-11.7 s), every

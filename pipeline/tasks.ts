@@ -2,12 +2,13 @@
 // or in a worker thread of the run's pools (pipeline/worker.ts). Kept apart from the
 // worker's module so that a run without workers does not load the pool's library.
 //
-// A document is cleaned and written here as if the corpus decisions (dedup, made on the
-// main thread in input order) leave it as it is, which they do for all but the few copies:
-// what crosses back to the main thread is then small (the finished text, what the
-// decisions read, the counts), and the main thread's share of a run, which bounds how
-// fast any number of workers can go, is the decisions and the corpus-wide files. A
+// In a worker thread, a document is cleaned and written as if the corpus decisions (dedup,
+// made on the main thread in input order) leave it as it is, which they do for all but
+// copies: what crosses back to the main thread is then the finished document and the
+// counts, not every stage's findings, and the main thread's share of a run, which bounds
+// how fast any number of workers can go, is the decisions and the corpus-wide files. A
 // document the decisions do change is cleaned again with them (a task with `decisions`).
+// On the main thread (no workers) the decisions are made before anything is written.
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { idFromPath, isFailure, readFileBytes, readTextFile, textDoc, type InputFailure } from './inputs.js';
 import { composeMarks } from './marks.js';
@@ -39,10 +40,12 @@ export const NEEDS_CONTEXT = 'needs-context';
 /** One document's stages; or why they failed, or why its file could not be read (the document's, not the batch's). */
 export type WorkerOutcome = { done: Cleaned } | { error: string } | { failure: InputFailure };
 
-/** A document cleaned and written, as the main thread needs it: small, for it crosses between threads. */
+/** A document cleaned and written, as the main thread needs it: no stage's findings, for it crosses between threads. */
 export interface Cleaned {
   /** The finished document: what the corpus decisions read (a worker thread sends it without its original text). */
   doc: Doc;
+  /** Its corpus decisions are made and in what was written (cleaned where they are made, or cleaned again with them). */
+  decided: boolean;
   digest: ReportDigest;
   /** Its line of corpus.jsonl, when it is kept and the run writes one. */
   line?: string;
@@ -59,8 +62,12 @@ export interface ReportDigest {
   sentenceEndShare?: number;
 }
 
-/** Cleans a batch: each file read, each document through every stage, its files written. Also used on the main thread without workers. */
-export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: DocumentOutputs): WorkerOutcome[] {
+/**
+ * Cleans a batch: each file read, each document through every stage, its files written.
+ * `decide`: the corpus decisions, when this is the thread that makes them (no workers), in
+ * input order; without it (a worker), a document is written as if they change nothing.
+ */
+export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: DocumentOutputs, decide?: (doc: Doc) => Decision[]): WorkerOutcome[] {
   return batch.map((task): WorkerOutcome => {
     let input: InputDoc;
     if ('read' in task) {
@@ -69,9 +76,16 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: Docum
       input = { id: task.id, ...(task.sourceId !== undefined ? { sourceId: task.sourceId } : {}), source: raw.source, encoding: raw.encoding, text: raw.text, meta: raw.meta, warnings: raw.warnings };
     } else input = task;
     let result: CleanResult;
+    let decided = task.decisions !== undefined;
     try {
+      const done = pipeline.runStages(input);
+      let decisions = task.decisions;
+      if (!decisions && decide) {
+        decisions = decide(done.doc);
+        decided = true;
+      }
       // No decisions given: as the corpus decisions leave most documents (see the header).
-      result = pipeline.finish(pipeline.runStages(input), task.decisions ?? []);
+      result = pipeline.finish(done, decisions ?? []);
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }
@@ -81,16 +95,22 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: Docum
     } catch (err) {
       writeError = (err as Error).message;
     }
-    const { report } = result;
-    return {
-      done: {
-        doc: result.doc,
-        digest: digest(report),
-        ...(outputs.lines && result.decision === 'keep' ? { line: corpusLine(result.id, result.text, report) } : {}),
-        ...(task.viewRoom !== undefined && report.chars.in + report.chars.out <= task.viewRoom ? { view: documentView(result) } : {}),
-        ...(writeError !== undefined ? { writeError } : {}),
-      },
-    };
+    try {
+      const { report } = result;
+      return {
+        done: {
+          doc: result.doc,
+          decided,
+          digest: digest(report),
+          ...(outputs.lines && result.decision === 'keep' ? { line: corpusLine(result.id, result.text, report) } : {}),
+          ...(task.viewRoom !== undefined && report.chars.in + report.chars.out <= task.viewRoom ? { view: documentView(result) } : {}),
+          ...(writeError !== undefined ? { writeError } : {}),
+        },
+      };
+    } catch (err) {
+      // Written, but not told: the runner removes what was written (an error outcome).
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
   });
 }
 
@@ -139,7 +159,7 @@ function documentView(result: CleanResult): DocView {
  * cost five times the CPU. The report is written last: a report that is there and
  * parses is what tells --resume the document is done; a run that stops halfway through
  * one leaves a report that does not parse, or none, and the document is cleaned again.
- * In folders an earlier run (or task) wrote to (`stale`), that report goes first, and the
+ * In folders an earlier run (or task) wrote to (`stale`), that report goes first, then the
  * text it may have left in the other place (kept, rejected).
  */
 function writeDocument(outputs: DocumentOutputs, result: CleanResult, stale: boolean): void {
@@ -148,8 +168,9 @@ function writeDocument(outputs: DocumentOutputs, result: CleanResult, stale: boo
   if (stale && reportPath) removeFile(reportPath);
   if (outputs.out) {
     const { kept, rejected } = textPaths(outputs.out, id);
-    writeFileSync(decision === 'keep' ? kept : rejected, result.text === '' ? '' : `${result.text}\n`);
+    // The other place first: a text that cannot be written leaves none behind.
     if (stale) removeFile(decision === 'keep' ? rejected : kept);
+    writeFileSync(decision === 'keep' ? kept : rejected, result.text === '' ? '' : `${result.text}\n`);
   }
   // One line of JSON: indenting made reports 60% larger, which cost a quarter of a second of
   // CPU per 8,000 documents to build and write (summary.json, written once, stays indented).
