@@ -242,7 +242,7 @@ export async function runCorpus(opts: RunOptions): Promise<RunSummary> {
     progress.failed++;
     opts.onDocument?.(progress);
   };
-  /** A document written before its corpus decisions that then failed: what was written of it goes. */
+  /** A document that failed once its files may have been written (a stage, its decisions, its batch): what was written of it goes. */
   const abandon = (task: WorkerTask, f: InputFailure): void => {
     try {
       removeDocument(outputs, task.id);
