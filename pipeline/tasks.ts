@@ -76,14 +76,10 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: Docum
       input = { id: task.id, ...(task.sourceId !== undefined ? { sourceId: task.sourceId } : {}), source: raw.source, encoding: raw.encoding, text: raw.text, meta: raw.meta, warnings: raw.warnings };
     } else input = task;
     let result: CleanResult;
-    let decided = task.decisions !== undefined;
+    let decisions = task.decisions;
     try {
       const done = pipeline.runStages(input);
-      let decisions = task.decisions;
-      if (!decisions && decide) {
-        decisions = decide(done.doc);
-        decided = true;
-      }
+      decisions ??= decide?.(done.doc);
       // No decisions given: as the corpus decisions leave most documents (see the header).
       result = pipeline.finish(done, decisions ?? []);
     } catch (err) {
@@ -100,7 +96,7 @@ export function runTasks(batch: WorkerTask[], pipeline: Pipeline, outputs: Docum
       return {
         done: {
           doc: result.doc,
-          decided,
+          decided: decisions !== undefined,
           digest: digest(report),
           ...(outputs.lines && result.decision === 'keep' ? { line: corpusLine(result.id, result.text, report) } : {}),
           ...(task.viewRoom !== undefined && report.chars.in + report.chars.out <= task.viewRoom ? { view: documentView(result) } : {}),
