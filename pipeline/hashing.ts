@@ -16,6 +16,11 @@ export function fmix32i(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/** A 64-bit key (two int32 halves) mixed into 32 bits: where a table's probe starts, a filter's block. */
+export function mixKey(hi: number, lo: number): number {
+  return fmix32(lo ^ Math.imul(hi, 0x9e3779b1));
+}
+
 /**
  * Open addressing from a hashed key to an int32 value (0 = absent). A slot's key and
  * value sit together in one array: a lookup in a table of millions of keys is one cache
@@ -55,7 +60,7 @@ export class HashTable {
 
   /** Where the probe for a key starts. */
   private home(hi: number, lo: number): number {
-    return fmix32(lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    return mixKey(hi, lo) & this.mask;
   }
 
   /**

@@ -14,7 +14,7 @@
 // Measured on random keys: 0.02% of the first 65,536 distinct lines, 0.12% of 1 million,
 // 0.25% of 16 million (test/boilerplate-recurring.test.ts keeps it under 0.2% at 1 million).
 
-import { fmix32, HashTable } from '../../pipeline/hashing.js';
+import { fmix32, HashTable, mixKey } from '../../pipeline/hashing.js';
 
 /** A line key's two halves: its 32 high bits and 21 low bits (keys are 53-bit hashes). */
 function high(key: number): number {
@@ -42,7 +42,7 @@ export class Sightings {
   see(key: number): boolean {
     const hi = high(key);
     const lo = low(key);
-    const block = fmix32(lo ^ Math.imul(hi, 0x9e3779b1));
+    const block = mixKey(hi, lo);
     // Bit positions within a block from a second, independent mix.
     const bitsSeed = fmix32(hi ^ Math.imul(lo ^ 0x5bd1e995, 0x85ebca6b));
     for (const f of this.filters) if (inFilter(f.bits, block, bitsSeed)) return true;
